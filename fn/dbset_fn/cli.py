@@ -1,0 +1,97 @@
+"""The dbset-fn command: a KRM function on stdin, or a standalone renderer.
+
+Without arguments it is the function kpt and kustomize run. With a DatabaseSet file
+it renders resources for people without kpt or kustomize.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .function import process_database_set
+from .krm import KubeObject, ResourceList, YamlError, apply, has_errors, run_function
+from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
+from .krm.run import decode
+from .krm.yaml12 import MappingNode, parse_documents, serialize_all
+from .ownership import owner_of
+
+DEBUG_VARIABLE = "DBSET_FN_DEBUG"
+
+DESCRIPTION = """\
+Give every app its own CloudNativePG database, owner role and credentials.
+
+Run without arguments, dbset-fn is a KRM function: it reads a ResourceList whose
+functionConfig is a DatabaseSet on stdin and writes the resulting ResourceList to
+stdout (kpt fn render / kpt fn eval / kustomize build --enable-alpha-plugins).
+
+Run with a DatabaseSet file, it renders on its own: it reads the resources from
+the files given (stdin when none), adds the managed roles to the Cluster and
+prints every resource, with the generated Database and ExternalSecret objects
+appended, as multi-document YAML.
+"""
+
+EPILOG = f"""\
+exit status: 0 on success, 1 when the input or the DatabaseSet is invalid
+(every problem is printed on stderr), 2 on a usage error.
+Set {DEBUG_VARIABLE}=1 to see the traceback of an internal error.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="dbset-fn",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"dbset-fn {__version__}")
+    parser.add_argument("database_set", nargs="?", metavar="DATABASESET.yaml",
+                        help="the DatabaseSet to render (omit to run as a KRM function)")
+    parser.add_argument("resources", nargs="*", metavar="RESOURCES.yaml",
+                        help="files with the Cluster and other resources (default: stdin)")
+    args = parser.parse_args(argv)
+    if args.database_set is None:
+        return run_function(process_database_set, DEBUG_VARIABLE)
+    return render_files(args.database_set, args.resources)
+
+
+def render_files(config_file: str, resource_files: list[str]) -> int:
+    """Standalone mode: files in, multi-document YAML out, problems on stderr."""
+    try:
+        config = _single_document(config_file)
+        items = [KubeObject(node) for name in resource_files or ["-"] for node in _documents(name)]
+    except (OSError, YamlError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    items, results = apply(process_database_set, ResourceList(items, config), DEBUG_VARIABLE)
+    for result in results:
+        print(result.stderr_line(), file=sys.stderr)
+    if has_errors(results):
+        return 1
+    for obj in items:
+        if owner_of(obj):
+            obj.remove_annotations([PATH, INDEX, INTERNAL_PATH, INTERNAL_INDEX])
+    sys.stdout.write(serialize_all([obj.node for obj in items]))
+    return 0
+
+
+def _documents(name: str) -> list[MappingNode]:
+    data = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()
+    where = "stdin" if name == "-" else name
+    try:
+        nodes = parse_documents(decode(data))
+    except YamlError as problem:
+        raise YamlError(f"{where}: {problem}") from None
+    for position, node in enumerate(nodes):
+        if not isinstance(node, MappingNode):
+            raise YamlError(f"{where}: document {position + 1} must be a mapping (a resource)")
+    return nodes
+
+
+def _single_document(name: str) -> KubeObject:
+    nodes = _documents(name)
+    if len(nodes) != 1:
+        raise YamlError(f"{name} must hold exactly one document, the DatabaseSet; got {len(nodes)}")
+    return KubeObject(nodes[0])

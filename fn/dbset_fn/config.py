@@ -1,0 +1,347 @@
+"""The DatabaseSet: the function's config, its types and its rules.
+
+Entries keep the field names of the TypeScript `DATABASES` array they replace, so an
+old entry pastes in as YAML. Every problem is reported at once, each naming its
+field and the value found, so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from . import names
+from .krm import KubeObject, YamlError
+
+API_VERSION = "dbset.krm.dev/v1alpha1"
+KIND = "DatabaseSet"
+
+
+class _Model(BaseModel):
+    """Strict: YAML 1.2 gives real types, so "50" for an integer is the user's mistake."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _checked(problem: str | None) -> None:
+    if problem:
+        raise ValueError(problem)
+
+
+class ClusterRef(_Model):
+    name: str | None = None
+    namespace: str | None = None
+
+
+class SecretStoreRef(_Model):
+    kind: Literal["ClusterSecretStore", "SecretStore"] = "ClusterSecretStore"
+    name: str = "bitwarden"
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_dns_subdomain(cls, value: str) -> str:
+        _checked(names.dns1123_subdomain_problem(value))
+        return value
+
+
+class RoleConfig(_Model):
+    """CloudNativePG's RoleConfiguration, less the fields the function owns."""
+
+    ensure: Literal["present", "absent"] | None = None
+    login: bool | None = None
+    comment: str | None = None
+    superuser: bool | None = None
+    createdb: bool | None = None
+    createrole: bool | None = None
+    inherit: bool | None = None
+    replication: bool | None = None
+    bypassrls: bool | None = None
+    connectionLimit: int | None = None  # noqa: N815 - CNPG's field names, as in the CRD
+    validUntil: str | None = None  # noqa: N815
+    inRoles: list[str] | None = None  # noqa: N815
+    disablePassword: bool | None = None  # noqa: N815
+
+    @field_validator("connectionLimit")
+    @classmethod
+    def _limit_at_least_minus_one(cls, value: int | None) -> int | None:
+        if value is not None and value < -1:
+            raise ValueError("must be -1 (no limit) or a number of connections, 0 or more")
+        return value
+
+    @field_validator("validUntil")
+    @classmethod
+    def _valid_until_is_rfc3339(cls, value: str | None) -> str | None:
+        if value is not None:
+            _checked(names.rfc3339_problem(value))
+            try:
+                datetime.datetime.fromisoformat(value.upper().replace(" ", "T"))
+            except ValueError:
+                raise ValueError("must be a real date and time in RFC 3339 form") from None
+        return value
+
+
+class DatabaseEntry(_Model):
+    name: str
+    comment: str | None = None
+    bitwardenPasswordId: str | None = None  # noqa: N815 - the seed's field name
+    appNamespace: str | None = None  # noqa: N815
+    roleConfig: RoleConfig = RoleConfig()  # noqa: N815
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_identifier(cls, value: str) -> str:
+        _checked(names.identifier_problem(value))
+        return value
+
+    @field_validator("appNamespace")
+    @classmethod
+    def _namespace_is_label(cls, value: str | None) -> str | None:
+        if value is not None:
+            _checked(names.dns1123_label_problem(value))
+        return value
+
+    @field_validator("bitwardenPasswordId")
+    @classmethod
+    def _id_is_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or value != value.strip()):
+            raise ValueError("must be the Bitwarden item id, not empty, without spaces around it")
+        return value
+
+    @property
+    def kubernetes_name(self) -> str:
+        return names.kubernetes_name(self.name)
+
+    @property
+    def has_password(self) -> bool:
+        return self.bitwardenPasswordId is not None
+
+
+class Spec(_Model):
+    cluster: ClusterRef = ClusterRef()
+    secretStore: SecretStoreRef = SecretStoreRef()  # noqa: N815
+    refreshInterval: str = "1h"  # noqa: N815
+    databases: list[DatabaseEntry]
+
+    @field_validator("refreshInterval")
+    @classmethod
+    def _interval_is_duration(cls, value: str) -> str:
+        _checked(names.duration_problem(value))
+        return value
+
+
+class Metadata(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    name: str
+    namespace: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_empty(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty: it marks what this DatabaseSet owns")
+        return value
+
+
+class DatabaseSet(_Model):
+    apiVersion: Literal["dbset.krm.dev/v1alpha1"]  # noqa: N815
+    kind: Literal["DatabaseSet"]
+    metadata: Metadata
+    spec: Spec
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong with the DatabaseSet: the field, the value found, what must hold."""
+
+    field: str
+    message: str
+    value: Any = None
+
+
+class InvalidConfig(Exception):
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+def load_database_set(function_config: KubeObject | None) -> DatabaseSet:
+    """The validated DatabaseSet, or InvalidConfig listing every problem in it."""
+    if function_config is None:
+        raise InvalidConfig([ConfigProblem("", _missing_config_message())])
+    found = (function_config.api_version, function_config.kind)
+    if found != (API_VERSION, KIND):
+        raise InvalidConfig([ConfigProblem("", _wrong_kind_message(*found))])
+    try:
+        raw = function_config.get()
+        database_set = DatabaseSet.model_validate(raw)
+    except YamlError as problem:
+        raise InvalidConfig([ConfigProblem("", f"the DatabaseSet is not valid YAML: {problem}")])
+    except ValidationError as invalid:
+        raise InvalidConfig([_problem_from(error) for error in invalid.errors()]) from None
+    problems = list(_entry_problems(database_set.spec.databases))
+    if problems:
+        raise InvalidConfig(problems)
+    return database_set
+
+
+def _missing_config_message() -> str:
+    return (
+        f"functionConfig must be a {KIND} ({API_VERSION}), but there is none: "
+        "pass it with kpt's configPath, kustomize's transformers entry, "
+        "or as the first argument of dbset-fn"
+    )
+
+
+def _wrong_kind_message(api_version: str, kind: str) -> str:
+    return (
+        f'functionConfig must be a {KIND} ({API_VERSION}), got kind "{kind}" '
+        f'with apiVersion "{api_version}"; expect `{KIND}.v1alpha1.dbset.krm.dev`'
+    )
+
+
+def _entry_problems(entries: list[DatabaseEntry]):
+    """Rules that span fields or entries, which pydantic checks one field at a time."""
+    first_with_name: dict[str, int] = {}
+    first_with_kubernetes_name: dict[str, int] = {}
+    for position, entry in enumerate(entries):
+        where = f"spec.databases[{position}]"
+        if entry.name in first_with_name:
+            other = first_with_name[entry.name]
+            yield ConfigProblem(
+                f"{where}.name",
+                f'{where}.name "{entry.name}" must be unique, but spec.databases[{other}] '
+                "has the same name; remove or rename one of them",
+                entry.name,
+            )
+        elif entry.kubernetes_name in first_with_kubernetes_name:
+            other = first_with_kubernetes_name[entry.kubernetes_name]
+            yield ConfigProblem(
+                f"{where}.name",
+                f'{where}.name "{entry.name}" and spec.databases[{other}].name '
+                f'"{entries[other].name}" must map to different Kubernetes names, but both map '
+                f'to "{entry.kubernetes_name}"; rename one of them',
+                entry.name,
+            )
+        first_with_name.setdefault(entry.name, position)
+        first_with_kubernetes_name.setdefault(entry.kubernetes_name, position)
+        role = entry.roleConfig
+        if role.disablePassword and entry.has_password:
+            yield ConfigProblem(
+                f"{where}.roleConfig.disablePassword",
+                f"{where}.roleConfig.disablePassword must not be true when bitwardenPasswordId "
+                f'"{entry.bitwardenPasswordId}" sets a password; remove one of the two',
+                True,
+            )
+        if role.comment is not None and entry.comment is not None:
+            yield ConfigProblem(
+                f"{where}.roleConfig.comment",
+                f"{where}.roleConfig.comment must not be set together with {where}.comment; "
+                "keep only comment",
+                role.comment,
+            )
+
+
+_TYPE_WORDS = {
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "list_type": "a list",
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _problem_from(error: Any) -> ConfigProblem:
+    """A pydantic error in the catalog's words: what must hold, the value, what to do."""
+    location = error["loc"]
+    field = _field_path(location)
+    value = error.get("input")
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return ConfigProblem(field, _unknown_field_message(location), value)
+    if kind == "missing":
+        return ConfigProblem(field, f"{field} is required", None)
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"].replace("'", '"')
+        message = f"{field} must be {expected}, got {_shown(value)}"
+    elif kind in _TYPE_WORDS:
+        message = f"{field} must be {_TYPE_WORDS[kind]}, got {_shown(value)} ({_type_of(value)})"
+    elif kind == "value_error":
+        message = f"{field} {_shown(value)} {error['ctx']['error']}"
+    else:
+        message = f"{field} {_shown(value)}: {error['msg']}"
+    return ConfigProblem(field, message, value)
+
+
+def _field_path(location: tuple[str | int, ...]) -> str:
+    path = ""
+    for step in location:
+        path += f"[{step}]" if isinstance(step, int) else (f".{step}" if path else str(step))
+    return path
+
+
+def _unknown_field_message(location: tuple[str | int, ...]) -> str:
+    name = str(location[-1])
+    parent = _field_path(location[:-1]) or "the DatabaseSet"
+    known = _known_fields(location[:-1])
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6) or [
+        field for field in known if field.lower() == name.lower()
+    ]
+    hint = f'did you mean "{close[0]}"?' if close else f"known fields: {', '.join(known)}"
+    return f'{parent} has an unknown field "{name}"; {hint}'
+
+
+def _known_fields(location: tuple[str | int, ...]) -> list[str]:
+    model: type[BaseModel] = DatabaseSet
+    for step in location:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step)
+        nested = _model_in(field.annotation) if field else None
+        if nested is None:
+            return []
+        model = nested
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
+        for argument in typing.get_args(annotation):
+            found = _model_in(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def _shown(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,50 @@
+"""The DatabaseSet function as a KRM processor: config in, transformation, results out."""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+
+from .config import InvalidConfig, load_database_set
+from .krm import KubeObject, Result, error
+from .transform import transform
+
+
+def process_database_set(
+    items: list[KubeObject], function_config: KubeObject | None
+) -> tuple[list[KubeObject], list[Result]]:
+    try:
+        database_set = load_database_set(function_config)
+    except InvalidConfig as invalid:
+        return items, [
+            error(problem.message, function_config, field_path=problem.field,
+                  current_value=problem.value)
+            for problem in invalid.problems
+        ]
+    assert function_config is not None
+    items, results = transform(items, database_set, config_directory(items, function_config))
+    return items, [_pointed_at(result, function_config) for result in results]
+
+
+def config_directory(items: list[KubeObject], function_config: KubeObject) -> str:
+    """The package directory of the DatabaseSet's file, where generated files go.
+
+    kpt may send the DatabaseSet both as functionConfig and as a local-config item;
+    the item is the one that carries the path.
+    """
+    candidates = [function_config] + [
+        obj for obj in items
+        if (obj.api_version, obj.kind, obj.name)
+        == (function_config.api_version, function_config.kind, function_config.name)
+    ]
+    for candidate in candidates:
+        if candidate.path:
+            return posixpath.dirname(candidate.path)
+    return ""
+
+
+def _pointed_at(result: Result, function_config: KubeObject) -> Result:
+    """Results about config fields point at the DatabaseSet, where the user fixes them."""
+    if result.resource is None and result.field_path:
+        return dataclasses.replace(result, resource=function_config)
+    return result

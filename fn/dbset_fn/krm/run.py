@@ -1,0 +1,82 @@
+"""The one way a function runs: read a ResourceList, process it, always write one back.
+
+kpt judges a run by its exit code alone and kustomize throws results away, so every
+error result also becomes a line on stderr and exit code 1. When anything goes
+wrong the items go out exactly as they came in.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .objects import KubeObject
+from .resource_list import ResourceList, format_resource_list, parse_resource_list
+from .results import Result, error, has_errors
+from .yaml12 import YamlError
+
+Processor = Callable[[list[KubeObject], KubeObject | None], tuple[list[KubeObject], list[Result]]]
+"""Maps (items, functionConfig) to (items, results); reports bad input as results."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    stdout: str
+    stderr: str
+    exit_code: int
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise YamlError(f"input must be UTF-8, but byte {problem.start} is not") from None
+
+
+def process(data: bytes, processor: Processor, debug_variable: str) -> Outcome:
+    """Run processor on a ResourceList given as bytes; never raises."""
+    try:
+        text = decode(data)
+        resource_list = parse_resource_list(text)
+    except YamlError as problem:
+        return finish(ResourceList([], None, [error(str(problem))]))
+    items, results = apply(processor, resource_list, debug_variable)
+    if has_errors(results):
+        items = parse_resource_list(text).items  # untouched, whatever the processor did
+    return finish(ResourceList(items, None, results))
+
+
+def apply(
+    processor: Processor, resource_list: ResourceList, debug_variable: str
+) -> tuple[list[KubeObject], list[Result]]:
+    """The processor's output, or an error result when it fails unexpectedly.
+
+    The traceback is added only when the environment variable debug_variable is
+    set: users need the one line, developers the rest.
+    """
+    try:
+        return processor(resource_list.items, resource_list.function_config)
+    except Exception as problem:
+        message = f"internal error: {type(problem).__name__}: {problem}"
+        if os.environ.get(debug_variable):
+            message += "\n" + traceback.format_exc()
+        else:
+            message += f" (set {debug_variable}=1 for the traceback)"
+        return [], [error(message)]
+
+
+def finish(resource_list: ResourceList) -> Outcome:
+    stderr = "".join(result.stderr_line() + "\n" for result in resource_list.results)
+    exit_code = 1 if has_errors(resource_list.results) else 0
+    return Outcome(format_resource_list(resource_list), stderr, exit_code)
+
+
+def run_function(processor: Processor, debug_variable: str) -> int:
+    """Entry point for kpt and kustomize: stdin to stdout, results also to stderr."""
+    outcome = process(sys.stdin.buffer.read(), processor, debug_variable)
+    sys.stdout.write(outcome.stdout)
+    sys.stderr.write(outcome.stderr)
+    return outcome.exit_code

@@ -1,0 +1,85 @@
+"""Naming rules of PostgreSQL, CloudNativePG and Kubernetes, and the map between them.
+
+A database entry's name is a PostgreSQL identifier (it names the role and the
+database); the objects made for it need Kubernetes names, which allow no
+underscore. Each rule returns the problem as text, or None, so the config model can
+phrase the error with the field and value.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
+RESERVED_ROLES = ("postgres", "streaming_replica")
+RESERVED_ROLE_PREFIXES = ("pg_", "cnpg_")
+RESERVED_DATABASES = ("postgres", "template0", "template1")
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS1123_SUBDOMAIN = re.compile(
+    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+)
+_GO_DURATION = re.compile(r"0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+")
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+
+
+def identifier_problem(name: str) -> str | None:
+    """Why name cannot be a role and database name, or None."""
+    if not name:
+        return "must not be empty"
+    if len(name.encode()) > MAX_IDENTIFIER_BYTES:
+        return f"must be at most {MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer names)"
+    if not _IDENTIFIER.fullmatch(name):
+        suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower())
+        return (
+            "must be a lower-case PostgreSQL identifier: letters a-z, digits and underscores, "
+            f'not starting with a digit (for example "{suggestion}")'
+        )
+    if name in RESERVED_ROLES or name.startswith(RESERVED_ROLE_PREFIXES):
+        return (
+            "must not be a role reserved by PostgreSQL or CloudNativePG "
+            "(postgres, streaming_replica, pg_*, cnpg_*); choose another name"
+        )
+    if name in RESERVED_DATABASES:
+        return "must not be a reserved database (postgres, template0, template1)"
+    if not kubernetes_name(name):
+        return "must contain at least one letter or digit, so that it maps to a Kubernetes name"
+    return None
+
+
+def kubernetes_name(name: str) -> str:
+    """The Kubernetes object name for a PostgreSQL name: home_assistant -> home-assistant."""
+    return name.replace("_", "-").strip("-")
+
+
+def dns1123_label_problem(value: str) -> str | None:
+    if len(value) > 63 or not _DNS1123_LABEL.fullmatch(value):
+        return (
+            "must be a DNS-1123 label (at most 63 lower-case letters, digits and '-', "
+            "starting and ending with a letter or digit)"
+        )
+    return None
+
+
+def dns1123_subdomain_problem(value: str) -> str | None:
+    if len(value) > 253 or not _DNS1123_SUBDOMAIN.fullmatch(value):
+        return (
+            "must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', "
+            "starting and ending with a letter or digit)"
+        )
+    return None
+
+
+def duration_problem(value: str) -> str | None:
+    if not _GO_DURATION.fullmatch(value):
+        return 'must be a Go duration such as "1h", "30m" or "1h30m0s" ("0" fetches once)'
+    return None
+
+
+def rfc3339_problem(value: str) -> str | None:
+    if not _RFC3339.fullmatch(value):
+        return 'must be an RFC 3339 timestamp such as "2026-12-31T23:59:59Z"'
+    return None

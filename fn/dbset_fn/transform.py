@@ -1,0 +1,290 @@
+"""The DatabaseSet transformation: (items, DatabaseSet) -> (items, results).
+
+Everything the set generated on an earlier run is taken out and generated anew, so
+the output depends only on the config and the objects the set does not own: a
+second run changes nothing, and a removed entry leaves nothing behind. Input items
+are never modified; the Cluster that gains roles is a copy.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .config import DatabaseEntry, DatabaseSet, Spec
+from .krm import KubeObject, Result, error, has_errors, warning
+from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
+from .krm.yaml12 import SEQ, to_node
+from .ownership import OWNER, key_of, owner_of, record_role_owners, role_owners
+from .render import database_for, external_secret_for, managed_role_for
+
+CLUSTER_API_VERSION = "postgresql.cnpg.io/v1"
+
+Generated = tuple[int, KubeObject]
+"""An object to emit, with the position of the entry it was generated for."""
+
+
+def transform(
+    items: list[KubeObject], database_set: DatabaseSet, config_dir: str = ""
+) -> tuple[list[KubeObject], list[Result]]:
+    """Extend the target Cluster and append the set's objects; on error, items as given.
+
+    config_dir is the package directory of the DatabaseSet's file: generated objects
+    without an earlier path are placed under it.
+    """
+    set_name = database_set.metadata.name
+    spec = database_set.spec
+    cluster, results = find_cluster(items, spec)
+    if cluster is None:
+        return items, results
+    extended = cluster.copy()
+    results += add_managed_roles(extended, spec, set_name)
+    previous = {key_of(obj): obj for obj in items if owner_of(obj) == set_name}
+    kept = [extended if obj is cluster else obj for obj in items if owner_of(obj) != set_name]
+    generated = list(generate(spec, set_name, extended))
+    for _, obj in generated:
+        place(obj, previous.get(key_of(obj)), config_dir)
+    results += collisions(generated, kept, spec, set_name)
+    if has_errors(results):
+        return items, results
+    results += list(missing_credentials_warnings(spec))
+    return kept + [obj for _, obj in generated], results
+
+
+# The target Cluster ------------------------------------------------------------------
+
+
+def find_cluster(items: list[KubeObject], spec: Spec) -> tuple[KubeObject | None, list[Result]]:
+    wanted = spec.cluster
+    clusters = [
+        obj for obj in items if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and not obj.is_local_config
+    ]
+    matches = [
+        cluster
+        for cluster in clusters
+        if (wanted.name is None or cluster.name == wanted.name)
+        and (wanted.namespace is None or cluster.namespace == wanted.namespace)
+    ]
+    if len(matches) == 1:
+        return matches[0], []
+    if not clusters:
+        return None, [error(_no_cluster_message(items))]
+    found = ", ".join(cluster.describe() for cluster in clusters)
+    if not matches:
+        asked = f'"{wanted.namespace}/{wanted.name}"' if wanted.namespace else f'"{wanted.name}"'
+        field = "spec.cluster.name" if wanted.name is not None else "spec.cluster.namespace"
+        message = (
+            f"spec.cluster {asked} must name a CloudNativePG Cluster in the input, "
+            f"but none matches; the input has {found}"
+        )
+        return None, [error(message, field_path=field, current_value=wanted.name)]
+    advice = (
+        "set spec.cluster.namespace to choose one"
+        if wanted.name is not None
+        else "set spec.cluster.name (and namespace) to choose one"
+    )
+    message = f"spec.cluster must pick one Cluster, but {len(matches)} match: {found}; {advice}"
+    return None, [error(message, field_path="spec.cluster")]
+
+
+def _no_cluster_message(items: list[KubeObject]) -> str:
+    present = [obj for obj in items if obj.kind and not obj.is_local_config]
+    listed = ", ".join(obj.describe() for obj in present[:10])
+    if len(present) > 10:
+        listed += f" and {len(present) - 10} more"
+    return (
+        f"the input must hold the CloudNativePG Cluster ({CLUSTER_API_VERSION}) to extend, "
+        f"but it holds {listed or 'no resources'}; add the Cluster's file to the package "
+        "or to the kustomization's resources"
+    )
+
+
+# Managed roles in the Cluster ----------------------------------------------------------
+
+
+def add_managed_roles(cluster: KubeObject, spec: Spec, set_name: str) -> list[Result]:
+    """Replace the set's roles in place, append new ones, drop removed ones.
+
+    Roles the set does not own keep their node, so their text and place stay.
+    """
+    roles_node = cluster.get_node("spec", "managed", "roles")
+    if roles_node is not None and not isinstance(roles_node, SequenceNode):
+        return [error(f"spec.managed.roles of {cluster.describe()} must be a list", cluster,
+                      field_path="spec.managed.roles")]
+    try:
+        owners = role_owners(cluster)
+    except ValueError as problem:
+        return [error(str(problem), cluster, field_path="metadata.annotations")]
+    mine = set(owners.get(set_name, []))
+    wanted = {entry.name: managed_role_for(entry) for entry in spec.databases}
+    existing = roles_node.value if roles_node is not None else []
+    problems = list(_claimed_roles(cluster, spec, set_name, owners, existing, mine))
+    if problems:
+        return problems
+
+    roles: list[Node] = []
+    touched = bool(wanted)
+    for node in existing:
+        name = _role_name(node)
+        if name not in mine:
+            roles.append(node)
+            continue
+        touched = True
+        if name in wanted:
+            roles.append(to_node(wanted.pop(name)))
+    roles += [to_node(role) for role in wanted.values()]
+    if touched:
+        _write_roles(cluster, roles)
+
+    if spec.databases:
+        owners[set_name] = [entry.name for entry in spec.databases]
+    else:
+        owners.pop(set_name, None)
+    record_role_owners(cluster, owners)
+    return []
+
+
+def _claimed_roles(
+    cluster: KubeObject,
+    spec: Spec,
+    set_name: str,
+    owners: dict[str, list[str]],
+    existing: list[Node],
+    mine: set[str],
+) -> Iterator[Result]:
+    """Roles the set wants that someone else has: another DatabaseSet or a person."""
+    owner_of_role = {role: owner for owner, roles in owners.items() for role in roles}
+    present = {_role_name(node) for node in existing}
+    for position, entry in enumerate(spec.databases):
+        if entry.name in mine:
+            continue
+        owner = owner_of_role.get(entry.name)
+        if owner is not None and owner != set_name:
+            held_by = f'is managed by DatabaseSet "{owner}"'
+        elif entry.name in present:
+            held_by = "is written by hand"
+        else:
+            continue
+        yield error(
+            f'spec.databases[{position}].name "{entry.name}" must not claim a role that is '
+            f"already in {cluster.describe()}: role \"{entry.name}\" in spec.managed.roles "
+            f"{held_by}; remove that role from the Cluster or choose another name",
+            cluster,
+            field_path="spec.managed.roles",
+            current_value=entry.name,
+        )
+
+
+def _role_name(node: Node) -> str | None:
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == "name" and isinstance(value, ScalarNode):
+                return value.value
+    return None
+
+
+def _write_roles(cluster: KubeObject, roles: list[Node]) -> None:
+    """Set spec.managed.roles; a list the set emptied goes, and `managed` if it is empty."""
+    if roles:
+        existing = cluster.get_node("spec", "managed", "roles")
+        flow = existing.flow_style if isinstance(existing, SequenceNode) else False
+        cluster.set("spec", "managed", "roles", value=SequenceNode(SEQ, roles, flow_style=flow))
+        return
+    cluster.delete("spec", "managed", "roles")
+    managed = cluster.get_node("spec", "managed")
+    if isinstance(managed, MappingNode) and not managed.value:
+        cluster.delete("spec", "managed")
+
+
+# Generated objects ---------------------------------------------------------------------
+
+
+def generate(spec: Spec, set_name: str, cluster: KubeObject) -> Iterator[Generated]:
+    """Per entry: its Database, then its ExternalSecrets (Cluster namespace, app namespace)."""
+    for position, entry in enumerate(spec.databases):
+        for document in _documents_for(entry, spec, cluster):
+            obj = KubeObject.from_dict(document)
+            obj.set_annotations({OWNER: set_name})
+            yield position, obj
+
+
+def _documents_for(entry: DatabaseEntry, spec: Spec, cluster: KubeObject) -> list[dict]:
+    namespace = cluster.namespace
+    documents = [database_for(entry, cluster.name, namespace)]
+    if entry.has_password:
+        documents.append(external_secret_for(entry, spec, namespace))
+        if entry.appNamespace and entry.appNamespace != namespace:
+            documents.append(external_secret_for(entry, spec, entry.appNamespace))
+    return documents
+
+
+def place(obj: KubeObject, previous: KubeObject | None, config_dir: str) -> None:
+    """Give obj the file kpt writes it to: its earlier file, or the default one.
+
+    The earlier object's kpt and kustomize annotations (ids included) are carried
+    over, so kpt keeps the comments a user wrote into a generated file.
+    """
+    carried = previous.orchestrator_annotations if previous is not None else {}
+    path = previous.path if previous is not None and previous.path else None
+    index = previous.index if path else "0"
+    if path is None:
+        filename = f"{obj.kind.lower()}_{obj.name}.yaml"
+        path = posixpath.join(config_dir, obj.namespace, filename)
+    obj.set_annotations(
+        {**carried, PATH: path, INDEX: index, INTERNAL_PATH: path, INTERNAL_INDEX: index}
+    )
+
+
+def collisions(
+    generated: list[Generated], kept: list[KubeObject], spec: Spec, set_name: str
+) -> Iterator[Result]:
+    """Objects the set does not own that stand where a generated object must go."""
+    others = [obj for obj in kept if obj.kind and not obj.is_local_config]
+    by_key = {key_of(obj): obj for obj in others}
+    by_file = {(obj.path, obj.index): obj for obj in others if obj.path}
+    databases = {
+        (obj.namespace, obj.get("spec", "cluster", "name"), obj.get("spec", "name")): obj
+        for obj in others
+        if obj.is_kind(CLUSTER_API_VERSION, "Database")
+    }
+    for position, obj in generated:
+        entry = spec.databases[position]
+        found = [
+            by_key.get(key_of(obj)),
+            by_file.get((obj.path, obj.index)),
+            databases.get((obj.namespace, obj.get("spec", "cluster", "name"), entry.name))
+            if obj.kind == "Database"
+            else None,
+        ]
+        for other in dict.fromkeys(o for o in found if o is not None):
+            yield _collision(other, obj, position, entry, set_name)
+
+
+def _collision(
+    other: KubeObject, obj: KubeObject, position: int, entry: DatabaseEntry, set_name: str
+) -> Result:
+    owner = owner_of(other)
+    whose = f'belongs to DatabaseSet "{owner}"' if owner else "is not generated by a DatabaseSet"
+    return error(
+        f"{other.describe()} {whose}, so it must not stand where {obj.describe()} of "
+        f'spec.databases[{position}] ("{entry.name}") of DatabaseSet "{set_name}" goes; '
+        "rename or remove that object, or rename the entry",
+        other,
+        field_path="metadata.name",
+        current_value=other.name,
+    )
+
+
+def missing_credentials_warnings(spec: Spec) -> Iterator[Result]:
+    for position, entry in enumerate(spec.databases):
+        if entry.appNamespace and not entry.has_password:
+            yield warning(
+                f'spec.databases[{position}] ("{entry.name}") has appNamespace '
+                f'"{entry.appNamespace}" but no bitwardenPasswordId, so no credentials are '
+                f'delivered to namespace "{entry.appNamespace}" (trust authentication); set '
+                "bitwardenPasswordId to give the app a password",
+                field_path=f"spec.databases[{position}].appNamespace",
+                current_value=entry.appNamespace,
+            )

@@ -1,0 +1,84 @@
+"""Golden cases in the kpt/kustomize style: adding a case means adding a folder.
+
+A case folder holds:
+  input.yaml       the resources, as multi-document YAML (kpt annotations included
+                   where the case needs them); they become the ResourceList's items
+  config.yaml      the functionConfig; config-2.yaml, config-3.yaml ... run after it
+                   on the output of the one before, like a pipeline (no config file:
+                   no functionConfig at all)
+  expected.yaml    the ResourceList the last run writes: items and results
+  expected.stderr  what the runs print on stderr (absent when nothing)
+
+UPDATE_GOLDEN=1 rewrites the expected files from the actual output; read every
+changed file before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dbset_fn.function import process_database_set
+from dbset_fn.krm import Outcome, parse_resource_list, process
+from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node
+from yaml.nodes import Node, SequenceNode
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
+
+
+@dataclass(frozen=True)
+class PipelineOutcome:
+    stdout: str
+    stderr: str
+    exit_code: int
+
+
+def cases() -> list[Path]:
+    return sorted(path for path in GOLDEN.iterdir() if path.is_dir())
+
+
+def resource_list(items: list[Node], function_config: Node | None) -> bytes:
+    root = to_node({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList"})
+    root.value.append((to_node("items"), SequenceNode("tag:yaml.org,2002:seq", items)))
+    if function_config is not None:
+        root.value.append((to_node("functionConfig"), function_config))
+    return serialize(root).encode()
+
+
+def run_case(case: Path, items: list[Node] | None = None) -> PipelineOutcome:
+    """Run the case's configs in order, from input.yaml or from the items given."""
+    if items is None:
+        items = parse_documents((case / "input.yaml").read_text())
+    configs = [parse_documents(path.read_text())[0] for path in config_files(case)] or [None]
+    stderr = ""
+    outcome: Outcome | None = None
+    for config in configs:
+        outcome = process(resource_list(items, config), process_database_set, "DBSET_FN_DEBUG")
+        stderr += outcome.stderr
+        if outcome.exit_code:
+            break
+        items = [obj.node for obj in parse_resource_list(outcome.stdout).items]
+    assert outcome is not None
+    return PipelineOutcome(outcome.stdout, stderr, outcome.exit_code)
+
+
+def config_files(case: Path) -> list[Path]:
+    def order(path: Path) -> int:
+        suffix = path.stem.removeprefix("config").removeprefix("-")
+        return int(suffix) if suffix else 1
+
+    return sorted(case.glob("config*.yaml"), key=order)
+
+
+def check_expected(case: Path, name: str, actual: str) -> None:
+    path = case / name
+    if UPDATE:
+        if actual:
+            path.write_text(actual)
+        elif path.exists():
+            path.unlink()
+        return
+    expected = path.read_text() if path.exists() else ""
+    assert actual == expected, f"{path} differs from the actual output (UPDATE_GOLDEN=1 rewrites it)"

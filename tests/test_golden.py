@@ -1,0 +1,25 @@
+"""Every golden case gives its expected output, and running it again on that output
+(as `kpt fn render` does on the next render) changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from dbset_fn.krm import parse_resource_list
+from golden_runner import cases, check_expected, run_case
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda path: path.name)
+def test_golden_case(case: Path) -> None:
+    outcome = run_case(case)
+    check_expected(case, "expected.yaml", outcome.stdout)
+    check_expected(case, "expected.stderr", outcome.stderr)
+
+    results = yaml.safe_load(outcome.stdout).get("results", [])
+    failed = any(result["severity"] == "error" for result in results)
+    assert outcome.exit_code == (1 if failed else 0)
+    if not failed:
+        items = [obj.node for obj in parse_resource_list(outcome.stdout).items]
+        assert run_case(case, items).stdout == outcome.stdout, "a second run changed the output"
