@@ -182,7 +182,7 @@ def load_database_set(function_config: KubeObject | None) -> DatabaseSet:
         raw = function_config.get()
         database_set = DatabaseSet.model_validate(raw)
     except YamlError as problem:
-        raise InvalidConfig([ConfigProblem("", f"the DatabaseSet is not valid YAML: {problem}")])
+        raise InvalidConfig([ConfigProblem("", f"the DatabaseSet is not valid: {problem}")]) from None
     except ValidationError as invalid:
         raise InvalidConfig([_problem_from(error) for error in invalid.errors()]) from None
     problems = list(_entry_problems(database_set.spec.databases))
@@ -289,9 +289,18 @@ def _field_path(location: tuple[str | int, ...]) -> str:
     return path
 
 
+_OWNED_ROLE_FIELDS = {
+    "name": "the role is named after the entry: set the entry's name",
+    "passwordSecret": "the function points it at the ExternalSecret's Secret: set "
+    "bitwardenPasswordId instead",
+}
+
+
 def _unknown_field_message(location: tuple[str | int, ...]) -> str:
     name = str(location[-1])
     parent = _field_path(location[:-1]) or "the DatabaseSet"
+    if location[-2:-1] == ("roleConfig",) and name in _OWNED_ROLE_FIELDS:
+        return f'{parent} must not set "{name}": {_OWNED_ROLE_FIELDS[name]}'
     known = _known_fields(location[:-1])
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6) or [
         field for field in known if field.lower() == name.lower()

@@ -33,11 +33,14 @@ def identifier_problem(name: str) -> str | None:
     if len(name.encode()) > MAX_IDENTIFIER_BYTES:
         return f"must be at most {MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer names)"
     if not _IDENTIFIER.fullmatch(name):
-        suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower())
-        return (
+        problem = (
             "must be a lower-case PostgreSQL identifier: letters a-z, digits and underscores, "
-            f'not starting with a digit (for example "{suggestion}")'
+            "not starting with a digit"
         )
+        suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower())
+        if _IDENTIFIER.fullmatch(suggestion):
+            problem += f' (for example "{suggestion}")'
+        return problem
     if name in RESERVED_ROLES or name.startswith(RESERVED_ROLE_PREFIXES):
         return (
             "must not be a role reserved by PostgreSQL or CloudNativePG "

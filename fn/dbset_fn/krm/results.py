@@ -39,9 +39,11 @@ class Result:
         return result
 
     def stderr_line(self) -> str:
-        """One line for the stderr that kustomize shows in place of results."""
-        where = f"{self.field_path}: " if self.field_path else ""
-        return f"{self.severity}: {where}{self.message}"
+        """One line for the stderr that kustomize shows in place of results.
+
+        Messages name their field themselves, so the line is severity and message.
+        """
+        return f"{self.severity}: {self.message}"
 
 
 def error(message: str, resource: KubeObject | None = None, **field: Any) -> Result:

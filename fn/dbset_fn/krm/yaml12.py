@@ -206,20 +206,26 @@ class DuplicateKeyError(YamlError):
     """A mapping with the same key twice: YAML forbids it, PyYAML would keep one."""
 
 
-def to_python(node: Node) -> Any:
-    """The value a YAML 1.2 reader sees; duplicate keys are errors, not dropped."""
+def to_python(node: Node, path: str = "") -> Any:
+    """The value a YAML 1.2 reader sees; duplicate keys are errors, not dropped.
+
+    path is where node sits (like `spec.databases[0]`), for the error message.
+    """
     if isinstance(node, ScalarNode):
         return _scalar_value(node)
     if isinstance(node, SequenceNode):
-        return [to_python(item) for item in node.value]
+        return [to_python(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
     result: dict[Any, Any] = {}
+    where = path or "the top level"
     for key_node, value_node in node.value:
-        key = to_python(key_node)
-        if not isinstance(key, str | int | float | bool | None):
-            raise YamlError(f"a mapping key must be a scalar at {_where(key_node)}")
+        if not isinstance(key_node, ScalarNode):
+            raise YamlError(f"{where} must have scalar keys, not a collection")
+        key = _scalar_value(key_node)
         if key in result:
-            raise DuplicateKeyError(f"duplicate key {key!r} at {_where(key_node)}")
-        result[key] = to_python(value_node)
+            raise DuplicateKeyError(
+                f'{where} must not have the key "{key}" twice; keep one'
+            )
+        result[key] = to_python(value_node, f"{path}.{key}" if path else str(key))
     return result
 
 
