@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from dbset_fn.krm import parse_resource_list
+from dbset_fn.krm.yaml12 import parse_documents, to_python
 from golden_runner import cases, check_expected, run_case
 
 
@@ -17,7 +17,7 @@ def test_golden_case(case: Path) -> None:
     check_expected(case, "expected.yaml", outcome.stdout)
     check_expected(case, "expected.stderr", outcome.stderr)
 
-    results = yaml.safe_load(outcome.stdout).get("results", [])
+    results = to_python(parse_documents(outcome.stdout)[0]).get("results", [])
     failed = any(result["severity"] == "error" for result in results)
     assert outcome.exit_code == (1 if failed else 0)
     if not failed:

@@ -17,7 +17,13 @@ import re
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.emitter import Emitter
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
+from yaml.serializer import Serializer
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
@@ -64,43 +70,53 @@ _Yaml11 = yaml.resolver.Resolver()
 _Yaml12 = Yaml12Resolver()
 _Analyzer = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
 
+
+
+class _PythonLoader(Reader, Scanner, Parser, Composer, Yaml12Resolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        Yaml12Resolver.__init__(self)
+
+
+class _PythonDumper(Emitter, Serializer, Yaml12Resolver):
+    """The reference emitter; libyaml's escapes characters beyond the BMP (emoji)."""
+
+    def __init__(self, stream: io.StringIO) -> None:
+        Emitter.__init__(self, stream, indent=2, width=NO_WRAP, allow_unicode=True)
+        Serializer.__init__(self, explicit_start=False)
+        Yaml12Resolver.__init__(self)
+
+    def choose_scalar_style(self) -> str:
+        """Keep a tagged plain scalar plain (`!!binary aGVsbG8=`), as libyaml does."""
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(self.event.value)
+        analysis = self.analysis
+        plain = analysis.allow_flow_plain if self.flow_level else analysis.allow_block_plain
+        in_simple_key = self.simple_key_context and (analysis.empty or analysis.multiline)
+        if not self.event.style and not self.event.implicit[0] and plain and not in_simple_key:
+            return ""
+        return super().choose_scalar_style()
+
+
 if getattr(yaml, "__with_libyaml__", False):
-    from yaml.cyaml import CEmitter as _Emitter
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CEmitter, CParser
 
-    class _Loader(_Parser, Yaml12Resolver):
+    class _Loader(CParser, Yaml12Resolver):
         def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
+            CParser.__init__(self, stream)
             Yaml12Resolver.__init__(self)
 
-    class _Dumper(_Emitter, Yaml12Resolver):
+    class _Dumper(CEmitter, Yaml12Resolver):
         def __init__(self, stream: io.StringIO) -> None:
-            _Emitter.__init__(
-                self, stream, indent=2, width=NO_WRAP, allow_unicode=True, explicit_start=False
-            )
+            CEmitter.__init__(self, stream, indent=2, width=NO_WRAP, allow_unicode=True)
             Yaml12Resolver.__init__(self)
 
-else:  # pragma: no cover - exercised only where PyYAML lacks libyaml
-    from yaml.composer import Composer
-    from yaml.emitter import Emitter
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-    from yaml.serializer import Serializer
-
-    class _Loader(Reader, Scanner, Parser, Composer, Yaml12Resolver):
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-            Yaml12Resolver.__init__(self)
-
-    class _Dumper(Emitter, Serializer, Yaml12Resolver):
-        def __init__(self, stream: io.StringIO) -> None:
-            Emitter.__init__(self, stream, indent=2, width=NO_WRAP, allow_unicode=True)
-            Serializer.__init__(self, explicit_start=False)
-            Yaml12Resolver.__init__(self)
+else:  # pragma: no cover - only where PyYAML was built without libyaml
+    _Loader = _PythonLoader
+    _Dumper = _PythonDumper
 
 
 class YamlError(ValueError):
@@ -186,8 +202,15 @@ def copy_node(node: Node) -> Node:
 
 def serialize(node: Node) -> str:
     """One YAML document, styles as the nodes carry them, no anchors, no wrapping."""
+    text = _emit(node, _Dumper)
+    if _Dumper is not _PythonDumper and "\\U" in text:
+        text = _emit(node, _PythonDumper)  # keep emoji and other astral characters as is
+    return text
+
+
+def _emit(node: Node, dumper_class: type) -> str:
     stream = io.StringIO()
-    dumper = _Dumper(stream)
+    dumper = dumper_class(stream)
     try:
         dumper.open()
         dumper.serialize(node)
