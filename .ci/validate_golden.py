@@ -26,8 +26,10 @@ def main(validator: str) -> int:
         items = parse_resource_list(expected.read_text()).items
         objects = [obj.node for obj in items if obj.group in CRD_GROUPS]
         run = subprocess.run(
-            [sys.executable, validator], input=serialize_all(objects),
-            capture_output=True, text=True,
+            [sys.executable, validator],
+            input=serialize_all(objects),
+            capture_output=True,
+            text=True,
         )
         print(f"{expected.parent.name}: {run.stdout.strip().splitlines()[-1]}")
         if run.returncode != 0:

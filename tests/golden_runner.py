@@ -81,4 +81,6 @@ def check_expected(case: Path, name: str, actual: str) -> None:
             path.unlink()
         return
     expected = path.read_text() if path.exists() else ""
-    assert actual == expected, f"{path} differs from the actual output (UPDATE_GOLDEN=1 rewrites it)"
+    assert actual == expected, (
+        f"{path} differs from the actual output (UPDATE_GOLDEN=1 rewrites it)"
+    )

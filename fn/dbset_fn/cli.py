@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__
 from .function import process_database_set
@@ -47,10 +48,18 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"dbset-fn {__version__}")
-    parser.add_argument("database_set", nargs="?", metavar="DATABASESET.yaml",
-                        help="the DatabaseSet to render (omit to run as a KRM function)")
-    parser.add_argument("resources", nargs="*", metavar="RESOURCES.yaml",
-                        help="files with the Cluster and other resources (default: stdin)")
+    parser.add_argument(
+        "database_set",
+        nargs="?",
+        metavar="DATABASESET.yaml",
+        help="the DatabaseSet to render (omit to run as a KRM function)",
+    )
+    parser.add_argument(
+        "resources",
+        nargs="*",
+        metavar="RESOURCES.yaml",
+        help="files with the Cluster and other resources (default: stdin)",
+    )
     args = parser.parse_args(argv)
     if args.database_set is None:
         return run_function(process_database_set, DEBUG_VARIABLE)
@@ -78,8 +87,8 @@ def render_files(config_file: str, resource_files: list[str]) -> int:
 
 
 def _documents(name: str) -> list[MappingNode]:
-    data = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()
     where = "stdin" if name == "-" else name
+    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     try:
         nodes = parse_documents(decode(data))
     except YamlError as problem:

@@ -52,7 +52,10 @@ class SecretStoreRef(_Model):
 
 
 class RoleConfig(_Model):
-    """CloudNativePG's RoleConfiguration, less the fields the function owns."""
+    """CloudNativePG's RoleConfiguration, less the fields the function owns.
+
+    Field names are camelCase, as in the CRD and the seed, so YAML pastes in as is.
+    """
 
     ensure: Literal["present", "absent"] | None = None
     login: bool | None = None
@@ -63,10 +66,10 @@ class RoleConfig(_Model):
     inherit: bool | None = None
     replication: bool | None = None
     bypassrls: bool | None = None
-    connectionLimit: int | None = None  # noqa: N815 - CNPG's field names, as in the CRD
-    validUntil: str | None = None  # noqa: N815
-    inRoles: list[str] | None = None  # noqa: N815
-    disablePassword: bool | None = None  # noqa: N815
+    connectionLimit: int | None = None
+    validUntil: str | None = None
+    inRoles: list[str] | None = None
+    disablePassword: bool | None = None
 
     @field_validator("connectionLimit")
     @classmethod
@@ -90,9 +93,9 @@ class RoleConfig(_Model):
 class DatabaseEntry(_Model):
     name: str
     comment: str | None = None
-    bitwardenPasswordId: str | None = None  # noqa: N815 - the seed's field name
-    appNamespace: str | None = None  # noqa: N815
-    roleConfig: RoleConfig = RoleConfig()  # noqa: N815
+    bitwardenPasswordId: str | None = None
+    appNamespace: str | None = None
+    roleConfig: RoleConfig = RoleConfig()
 
     @field_validator("name")
     @classmethod
@@ -125,8 +128,8 @@ class DatabaseEntry(_Model):
 
 class Spec(_Model):
     cluster: ClusterRef = ClusterRef()
-    secretStore: SecretStoreRef = SecretStoreRef()  # noqa: N815
-    refreshInterval: str = "1h"  # noqa: N815
+    secretStore: SecretStoreRef = SecretStoreRef()
+    refreshInterval: str = "1h"
     databases: list[DatabaseEntry]
 
     @field_validator("refreshInterval")
@@ -150,7 +153,7 @@ class Metadata(BaseModel):
 
 
 class DatabaseSet(_Model):
-    apiVersion: Literal["dbset.krm.dev/v1alpha1"]  # noqa: N815
+    apiVersion: Literal["dbset.krm.dev/v1alpha1"]
     kind: Literal["DatabaseSet"]
     metadata: Metadata
     spec: Spec
@@ -182,7 +185,9 @@ def load_database_set(function_config: KubeObject | None) -> DatabaseSet:
         raw = function_config.get()
         database_set = DatabaseSet.model_validate(raw)
     except YamlError as problem:
-        raise InvalidConfig([ConfigProblem("", f"the DatabaseSet is not valid: {problem}")]) from None
+        raise InvalidConfig(
+            [ConfigProblem("", f"the DatabaseSet is not valid: {problem}")]
+        ) from None
     except ValidationError as invalid:
         raise InvalidConfig([_problem_from(error) for error in invalid.errors()]) from None
     problems = list(_entry_problems(database_set.spec.databases))

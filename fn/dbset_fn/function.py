@@ -17,8 +17,12 @@ def process_database_set(
         database_set = load_database_set(function_config)
     except InvalidConfig as invalid:
         return items, [
-            error(problem.message, function_config, field_path=problem.field,
-                  current_value=problem.value)
+            error(
+                problem.message,
+                function_config,
+                field_path=problem.field,
+                current_value=problem.value,
+            )
             for problem in invalid.problems
         ]
     assert function_config is not None
@@ -33,7 +37,8 @@ def config_directory(items: list[KubeObject], function_config: KubeObject) -> st
     the item is the one that carries the path.
     """
     candidates = [function_config] + [
-        obj for obj in items
+        obj
+        for obj in items
         if (obj.api_version, obj.kind, obj.name)
         == (function_config.api_version, function_config.kind, function_config.name)
     ]

@@ -17,13 +17,9 @@ RESERVED_DATABASES = ("postgres", "template0", "template1")
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_DNS1123_SUBDOMAIN = re.compile(
-    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
-)
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _GO_DURATION = re.compile(r"0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+")
-_RFC3339 = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
-)
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
 def identifier_problem(name: str) -> str | None:
@@ -31,7 +27,9 @@ def identifier_problem(name: str) -> str | None:
     if not name:
         return "must not be empty"
     if len(name.encode()) > MAX_IDENTIFIER_BYTES:
-        return f"must be at most {MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer names)"
+        return (
+            f"must be at most {MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer names)"
+        )
     if not _IDENTIFIER.fullmatch(name):
         problem = (
             "must be a lower-case PostgreSQL identifier: letters a-z, digits and underscores, "

@@ -44,7 +44,7 @@ def role_owners(cluster: KubeObject) -> dict[str, list[str]]:
         for roles in record.values()
     ):
         raise ValueError(
-            f'annotation {MANAGED_ROLES} of {cluster.describe()} must be a JSON object '
+            f"annotation {MANAGED_ROLES} of {cluster.describe()} must be a JSON object "
             f'mapping DatabaseSet names to lists of role names, got "{text}"; restore it '
             "from version control or remove it together with the roles it lists"
         )

@@ -59,7 +59,9 @@ def transform(
 def find_cluster(items: list[KubeObject], spec: Spec) -> tuple[KubeObject | None, list[Result]]:
     wanted = spec.cluster
     clusters = [
-        obj for obj in items if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and not obj.is_local_config
+        obj
+        for obj in items
+        if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and not obj.is_local_config
     ]
     matches = [
         cluster
@@ -111,8 +113,13 @@ def add_managed_roles(cluster: KubeObject, spec: Spec, set_name: str) -> list[Re
     """
     roles_node = cluster.get_node("spec", "managed", "roles")
     if roles_node is not None and not isinstance(roles_node, SequenceNode):
-        return [error(f"spec.managed.roles of {cluster.describe()} must be a list", cluster,
-                      field_path="spec.managed.roles")]
+        return [
+            error(
+                f"spec.managed.roles of {cluster.describe()} must be a list",
+                cluster,
+                field_path="spec.managed.roles",
+            )
+        ]
     try:
         owners = role_owners(cluster)
     except ValueError as problem:
@@ -169,7 +176,7 @@ def _claimed_roles(
             continue
         yield error(
             f'spec.databases[{position}].name "{entry.name}" must not claim a role that is '
-            f"already in {cluster.describe()}: role \"{entry.name}\" in spec.managed.roles "
+            f'already in {cluster.describe()}: role "{entry.name}" in spec.managed.roles '
             f"{held_by}; remove that role from the Cluster or choose another name",
             cluster,
             field_path="spec.managed.roles",
@@ -180,8 +187,8 @@ def _claimed_roles(
 def _role_name(node: Node) -> str | None:
     if isinstance(node, MappingNode):
         for key, value in node.value:
-            if isinstance(key, ScalarNode) and key.value == "name" and isinstance(value, ScalarNode):
-                return value.value
+            if isinstance(key, ScalarNode) and key.value == "name":
+                return value.value if isinstance(value, ScalarNode) else None
     return None
 
 
@@ -258,9 +265,7 @@ def collisions(
         if other := by_key.get(key_of(obj)):
             yield _in_the_way(other, f"{_whose(other)}, but {made}; rename or remove it")
         elif other := by_file.get((obj.path, obj.index)):
-            yield _in_the_way(
-                other, f"takes the file where {made}; move it to another file"
-            )
+            yield _in_the_way(other, f"takes the file where {made}; move it to another file")
         elif obj.kind == "Database" and (
             other := by_database.get(
                 (obj.namespace, obj.get("spec", "cluster", "name"), obj.get("spec", "name"))

@@ -46,8 +46,10 @@ def parse_resource_list(text: str) -> ResourceList:
         items.append(KubeObject(item))
     config_node = mapping_get(root.node, "functionConfig")
     function_config = KubeObject(config_node) if isinstance(config_node, MappingNode) else None
-    if config_node is not None and function_config is None and not config_node.tag.endswith(
-        ":null"
+    if (
+        config_node is not None
+        and function_config is None
+        and not config_node.tag.endswith(":null")
     ):
         raise YamlError("ResourceList functionConfig must be a mapping (a resource)")
     return ResourceList(items, function_config)
@@ -56,9 +58,16 @@ def parse_resource_list(text: str) -> ResourceList:
 def format_resource_list(resource_list: ResourceList) -> str:
     """The output ResourceList: items as they are, then results if there are any."""
     root = to_node({"apiVersion": API_VERSION, "kind": "ResourceList"})
-    root.value.append((to_node("items"), SequenceNode(
-        "tag:yaml.org,2002:seq", [item.node for item in resource_list.items], flow_style=False
-    )))
+    root.value.append(
+        (
+            to_node("items"),
+            SequenceNode(
+                "tag:yaml.org,2002:seq",
+                [item.node for item in resource_list.items],
+                flow_style=False,
+            ),
+        )
+    )
     if resource_list.results:
         root.value.append(
             (to_node("results"), to_node([result.to_dict() for result in resource_list.results]))

@@ -39,7 +39,7 @@ MAX_NODES = 2_000_000
 NO_WRAP = 1 << 30
 
 _CORE_SCHEMA = [
-    (NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), list("~nN") + [""]),
+    (NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), [*"~nN", ""]),
     (BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
     (
         INT,
@@ -69,7 +69,6 @@ for _tag, _regexp, _first in _CORE_SCHEMA:
 _Yaml11 = yaml.resolver.Resolver()
 _Yaml12 = Yaml12Resolver()
 _Analyzer = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
-
 
 
 class _PythonLoader(Reader, Scanner, Parser, Composer, Yaml12Resolver):
@@ -188,7 +187,10 @@ def copy_node(node: Node) -> Node:
         return ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
     if isinstance(node, SequenceNode):
         return SequenceNode(
-            node.tag, [copy_node(n) for n in node.value], node.start_mark, node.end_mark,
+            node.tag,
+            [copy_node(n) for n in node.value],
+            node.start_mark,
+            node.end_mark,
             node.flow_style,
         )
     return MappingNode(
@@ -245,9 +247,7 @@ def to_python(node: Node, path: str = "") -> Any:
             raise YamlError(f"{where} must have scalar keys, not a collection")
         key = _scalar_value(key_node)
         if key in result:
-            raise DuplicateKeyError(
-                f'{where} must not have the key "{key}" twice; keep one'
-            )
+            raise DuplicateKeyError(f'{where} must not have the key "{key}" twice; keep one')
         result[key] = to_python(value_node, f"{path}.{key}" if path else str(key))
     return result
 
@@ -319,7 +319,6 @@ def _string_style(text: str) -> str | None:
     if analysis.allow_block_plain and not ambiguous:
         return None
     return "'" if '"' in text and analysis.allow_single_quoted else '"'
-
 
 
 def mapping_get(node: MappingNode, key: str) -> Node | None:
