@@ -137,11 +137,24 @@ def parse_documents(text: str) -> list[Node]:
                 documents.append(expand_aliases(node))
         return documents
     except yaml.YAMLError as error:
-        raise YamlError(f"input is not valid YAML: {error}") from None
+        raise YamlError(f"input is not valid YAML: {_one_line(error)}") from None
     except RecursionError:
         raise YamlError("input is nested too deeply to be a Kubernetes manifest") from None
     finally:
         loader.dispose()
+
+
+def _one_line(error: yaml.YAMLError) -> str:
+    """PyYAML's message spans lines; stderr and results need one."""
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return " ".join(str(error).split())
+    text = error.problem or "error"
+    if error.problem_mark is not None:
+        mark = error.problem_mark
+        text += f" at line {mark.line + 1}, column {mark.column + 1}"
+    if error.context:
+        text += f" ({error.context})"
+    return text
 
 
 def expand_aliases(root: Node) -> Node:

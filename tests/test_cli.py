@@ -1,0 +1,108 @@
+"""dbset-fn as users run it: the installed command, over stdin and files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+SEED = ROOT / "examples" / "seed"
+GOLDEN = Path(__file__).parent / "golden"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("dbset-fn") is None, reason="dbset-fn is not installed (pip install -e .)"
+)
+
+
+def dbset_fn(
+    *args: str, stdin: bytes = b"", env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(["dbset-fn", *args], input=stdin, capture_output=True, env=env)
+
+
+def test_krm_mode_reads_a_resource_list_on_stdin() -> None:
+    from dbset_fn.krm.yaml12 import parse_documents
+    from golden_runner import resource_list
+
+    case = GOLDEN / "seed"
+    items = parse_documents((case / "input.yaml").read_text())
+    config = parse_documents((case / "config.yaml").read_text())[0]
+
+    run = dbset_fn(stdin=resource_list(items, config))
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode() == (case / "expected.yaml").read_text()
+
+
+def test_standalone_mode_renders_the_seed_example() -> None:
+    run = dbset_fn(str(SEED / "databaseset.yaml"), str(SEED / "cluster.yaml"))
+
+    assert run.returncode == 0, run.stderr
+    output = run.stdout.decode()
+    assert output.count("\nkind: Database\n") == 3
+    assert output.count("\nkind: ExternalSecret\n") == 4
+    assert "config.kubernetes.io/path" not in output
+
+
+def test_standalone_mode_reads_resources_from_stdin() -> None:
+    from_files = dbset_fn(str(SEED / "databaseset.yaml"), str(SEED / "cluster.yaml"))
+    from_stdin = dbset_fn(
+        str(SEED / "databaseset.yaml"), stdin=(SEED / "cluster.yaml").read_bytes()
+    )
+
+    assert from_stdin.returncode == 0
+    assert from_stdin.stdout == from_files.stdout
+
+
+def test_standalone_output_is_stable_when_rendered_again(tmp_path: Path) -> None:
+    first = dbset_fn(str(SEED / "databaseset.yaml"), str(SEED / "cluster.yaml"))
+    (tmp_path / "rendered.yaml").write_bytes(first.stdout)
+
+    second = dbset_fn(str(SEED / "databaseset.yaml"), str(tmp_path / "rendered.yaml"))
+
+    assert second.stdout == first.stdout
+
+
+def test_standalone_mode_reports_problems_on_stderr_only() -> None:
+    run = dbset_fn(str(GOLDEN / "error-invalid-names" / "config.yaml"), str(SEED / "cluster.yaml"))
+
+    assert run.returncode == 1
+    assert run.stdout == b""
+    assert b'error: spec.databases[1].name "MyApp" must be' in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"", "input must be one ResourceList document, got 0"),
+        (b"items: [\n", "input is not valid YAML"),
+        (b"\xff\xfe not utf-8", "input must be UTF-8"),
+        (b"kind: ResourceList\n---\nkind: ResourceList\n", "got 2"),
+        (b"apiVersion: v1\nkind: ConfigMap\n", "input must be a ResourceList"),
+        (b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [1]\n", "items[0]"),
+    ],
+)
+def test_bad_input_gives_one_readable_line_and_exit_1(stdin: bytes, message: str) -> None:
+    run = dbset_fn(stdin=stdin)
+
+    assert run.returncode == 1
+    assert message in run.stderr.decode()
+    assert len(run.stderr.decode().splitlines()) == 1
+    assert b"Traceback" not in run.stderr
+    assert b"kind: ResourceList" in run.stdout and b"severity: error" in run.stdout
+
+
+def test_help_and_version() -> None:
+    assert b"DATABASESET.yaml" in dbset_fn("--help").stdout
+    assert dbset_fn("--version").stdout.startswith(b"dbset-fn ")
+
+
+def test_a_missing_file_is_a_clear_error() -> None:
+    run = dbset_fn(str(SEED / "databaseset.yaml"), "no-such-file.yaml")
+
+    assert run.returncode == 1
+    assert b"no-such-file.yaml" in run.stderr
+    assert b"Traceback" not in run.stderr

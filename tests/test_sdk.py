@@ -1,0 +1,102 @@
+"""The SDK on its own: wire format, results, YAML 1.2, and failure handling."""
+
+from __future__ import annotations
+
+import pytest
+from dbset_fn.krm import KubeObject, error, process, warning
+from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node, to_python
+
+LIST = b"""\
+apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings
+  data:
+    enabled: on
+"""
+
+
+def test_yaml_is_read_as_yaml_1_2() -> None:
+    node = parse_documents("a: on\nb: 0755\nc: 22:22\nd: 0o17\ne: 2024-01-01\nf: yes\ng: ~\n")[0]
+
+    assert to_python(node) == {
+        "a": "on",
+        "b": 755,
+        "c": "22:22",
+        "d": 15,
+        "e": "2024-01-01",
+        "f": "yes",
+        "g": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("on", '"on"'),  # a boolean to YAML 1.1 readers such as kubectl
+        ("true", '"true"'),
+        ("0755", '"0755"'),
+        ("22:22", '"22:22"'),
+        ("{{ .password }}", '"{{ .password }}"'),
+        ('{"a":1}', "'{\"a\":1}'"),
+        ("plain text", "plain text"),
+        ("two\nlines\n", "|\n  two\n  lines"),
+    ],
+)
+def test_new_strings_are_quoted_where_any_reader_could_misread_them(
+    value: str, written: str
+) -> None:
+    assert serialize(to_node({"k": value})).startswith(f"k: {written}")
+
+
+def test_results_always_carry_a_severity_and_no_empty_fields() -> None:
+    obj = KubeObject.from_dict({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}})
+
+    assert error("broken").to_dict() == {"message": "broken", "severity": "error"}
+    assert warning("look", obj, field_path="data.a", current_value="b").to_dict() == {
+        "message": "look",
+        "severity": "warning",
+        "resourceRef": {"apiVersion": "v1", "kind": "ConfigMap", "name": "x"},
+        "field": {"path": "data.a", "currentValue": "b"},
+    }
+
+
+def test_items_go_out_unchanged_when_a_processor_reports_an_error() -> None:
+    def breaks_after_editing(items, config):
+        items[0].set("data", "enabled", value="changed")
+        return items, [error("cannot continue")]
+
+    outcome = process(LIST, breaks_after_editing, "TEST_DEBUG")
+
+    assert outcome.exit_code == 1
+    assert "enabled: on\n" in outcome.stdout
+    assert outcome.stderr == "error: cannot continue\n"
+
+
+def test_an_unexpected_exception_is_one_line_unless_debugging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def crashes(items, config):
+        raise KeyError("spec")
+
+    quiet = process(LIST, crashes, "TEST_DEBUG")
+    monkeypatch.setenv("TEST_DEBUG", "1")
+    verbose = process(LIST, crashes, "TEST_DEBUG")
+
+    assert quiet.exit_code == 1
+    assert quiet.stderr == (
+        "error: internal error: KeyError: 'spec' (set TEST_DEBUG=1 for the traceback)\n"
+    )
+    assert "enabled: on\n" in quiet.stdout
+    assert "Traceback" in verbose.stderr
+
+
+def test_aliases_are_expanded_and_recursive_ones_refused() -> None:
+    node = parse_documents("a: &x {k: v}\nb: *x\n")[0]
+    assert serialize(node) == "a: {k: v}\nb: {k: v}\n"
+
+    with pytest.raises(ValueError, match="recursive alias"):
+        parse_documents("a: &x [*x]\n")
