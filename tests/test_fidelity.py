@@ -27,7 +27,7 @@ def passthrough_documents() -> list[str]:
 def yaml_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both PyYAML back ends must agree: libyaml where present, pure Python elsewhere."""
     if request.param == "pure-python":
-        monkeypatch.setattr(yaml12, "_Loader", yaml12._PythonLoader)
+        monkeypatch.setattr(yaml12, "_Parser", yaml12._PythonParser)
         monkeypatch.setattr(yaml12, "_Dumper", yaml12._PythonDumper)
     return request.param
 

@@ -98,5 +98,5 @@ def test_aliases_are_expanded_and_recursive_ones_refused() -> None:
     node = parse_documents("a: &x {k: v}\nb: *x\n")[0]
     assert serialize(node) == "a: {k: v}\nb: {k: v}\n"
 
-    with pytest.raises(ValueError, match="recursive alias"):
+    with pytest.raises(ValueError, match="recursive aliases are not allowed"):
         parse_documents("a: &x [*x]\n")

@@ -3,11 +3,11 @@
 kpt and kustomize read YAML 1.2 (core schema) and write every scalar exactly as a
 function emits it. PyYAML reads YAML 1.1 and, when it builds Python objects, forgets
 how a value was written. So this module never builds Python objects from items: it
-keeps PyYAML's node tree, whose scalars carry their original text and quoting style
-and whose collections carry their flow or block style, resolves plain scalars with
-the YAML 1.2 core schema, and serialises the same tree back. Python values are made
-only on request (`to_python`), and new content is turned into nodes (`to_node`)
-with quoting that no YAML 1.1 or 1.2 reader can misread.
+builds PyYAML's node tree from the parser's events, with scalars that keep their
+original text and quoting style and collections that keep their flow or block
+style, resolves plain scalars with the YAML 1.2 core schema, and serialises the same
+tree back. Python values are made only on request (`to_python`), and new content is
+turned into nodes (`to_node`) with quoting that no YAML 1.1 or 1.2 reader can misread.
 """
 
 from __future__ import annotations
@@ -17,8 +17,17 @@ import re
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
 from yaml.emitter import Emitter
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -33,51 +42,53 @@ NULL = "tag:yaml.org,2002:null"
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
 
-# More nodes than this after expanding aliases is an alias bomb, not a manifest.
-MAX_NODES = 2_000_000
+# Limits far beyond any manifest, so that hostile input fails fast and cleanly:
+MAX_ALIAS_NODES = 100_000  # nodes copied for aliases in one stream (alias bombs)
+MAX_DEPTH = 256  # nested collections (C and Python recursion downstream)
 # A line width no manifest reaches: the emitter must never fold a long value.
 NO_WRAP = 1 << 30
 
-_CORE_SCHEMA = [
-    (NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), [*"~nN", ""]),
-    (BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
-    (
-        INT,
-        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-        list("-+0123456789"),
-    ),
-    (
-        FLOAT,
-        re.compile(
-            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-        ),
-        list("-+.0123456789"),
-    ),
-]
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+
+
+def plain_scalar_tag(text: str) -> str:
+    """The YAML 1.2 core schema's tag for a plain (unquoted) scalar."""
+    if text in _NULLS:
+        return NULL
+    if text in _BOOLS:
+        return BOOL
+    if text[0] in "-+.0123456789":
+        if _INT.fullmatch(text):
+            return INT
+        if _FLOAT.fullmatch(text):
+            return FLOAT
+    return STR
 
 
 class Yaml12Resolver(yaml.resolver.BaseResolver):
-    """Resolves plain scalars by the YAML 1.2 core schema, as kyaml does."""
+    """Tells the emitter which strings may go unquoted: those YAML 1.2 reads as strings."""
 
-    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level table
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            return plain_scalar_tag(value)
+        return super().resolve(kind, value, implicit)
 
-
-for _tag, _regexp, _first in _CORE_SCHEMA:
-    Yaml12Resolver.add_implicit_resolver(_tag, _regexp, _first)
 
 _Yaml11 = yaml.resolver.Resolver()
-_Yaml12 = Yaml12Resolver()
 _Analyzer = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
 
 
-class _PythonLoader(Reader, Scanner, Parser, Composer, Yaml12Resolver):
+class _PythonParser(Reader, Scanner, Parser):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
-        Composer.__init__(self)
-        Yaml12Resolver.__init__(self)
 
 
 class _PythonDumper(Emitter, Serializer, Yaml12Resolver):
@@ -103,10 +114,7 @@ class _PythonDumper(Emitter, Serializer, Yaml12Resolver):
 if getattr(yaml, "__with_libyaml__", False):
     from yaml.cyaml import CEmitter, CParser
 
-    class _Loader(CParser, Yaml12Resolver):
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            Yaml12Resolver.__init__(self)
+    _Parser = CParser
 
     class _Dumper(CEmitter, Yaml12Resolver):
         def __init__(self, stream: io.StringIO) -> None:
@@ -114,7 +122,7 @@ if getattr(yaml, "__with_libyaml__", False):
             Yaml12Resolver.__init__(self)
 
 else:  # pragma: no cover - only where PyYAML was built without libyaml
-    _Loader = _PythonLoader
+    _Parser = _PythonParser
     _Dumper = _PythonDumper
 
 
@@ -122,26 +130,116 @@ class YamlError(ValueError):
     """Input that is not YAML, or YAML that cannot be a Kubernetes manifest."""
 
 
-def _where(node: Node) -> str:
-    return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
-
-
 def parse_documents(text: str) -> list[Node]:
-    """Every document of a YAML stream as a node tree, aliases expanded."""
-    loader = _Loader(text)
+    """Every document of a YAML stream as a node tree.
+
+    Built from the parser's events without recursion, so deep nesting is an error
+    and not a crash; every alias gets its own copy of its anchor's node, so output
+    has no anchors and an edit of one place never changes another.
+    """
+    parser = _Parser(text)
     try:
-        documents = []
-        while loader.check_node():
-            node = loader.get_node()
-            if node is not None:
-                documents.append(expand_aliases(node))
-        return documents
+        return _Composer().documents_from(parser)
     except yaml.YAMLError as error:
         raise YamlError(f"input is not valid YAML: {_one_line(error)}") from None
-    except RecursionError:
-        raise YamlError("input is nested too deeply to be a Kubernetes manifest") from None
     finally:
-        loader.dispose()
+        parser.dispose()
+
+
+class _Composer:
+    """Turns parser events into node trees with a stack instead of recursion."""
+
+    def __init__(self) -> None:
+        self.budget = _Budget()
+        self.documents: list[Node] = []
+        self.anchors: dict[str, Node] = {}
+        self.open: list[Node] = []  # collections being filled, innermost last
+        self.open_anchors: list[str | None] = []
+        self.keys: list[Node | None] = []  # per open mapping: a key awaiting its value
+        self.root: Node | None = None
+
+    def documents_from(self, parser: Any) -> list[Node]:
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                self.add(self.scalar(event), event.anchor)
+            elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                self.start_collection(event)
+            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                collection = self.open.pop()
+                self.keys.pop()
+                collection.end_mark = event.end_mark
+                self.add(collection, self.open_anchors.pop())
+            elif kind is AliasEvent:
+                self.add(copy_node(self.anchored(event), self.budget), None)
+            elif kind is DocumentEndEvent:
+                if self.root.tag != NULL:  # an empty document, as after a trailing `---`
+                    self.documents.append(self.root)
+                self.root, self.anchors = None, {}
+            elif kind is StreamEndEvent:
+                return self.documents
+
+    def anchored(self, alias: AliasEvent) -> Node:
+        if alias.anchor not in self.anchors:
+            raise YamlError(
+                f"alias *{alias.anchor} at {_at(alias)} must refer to a complete node "
+                "anchored before it (recursive aliases are not allowed)"
+            )
+        return self.anchors[alias.anchor]
+
+    def scalar(self, event: ScalarEvent) -> ScalarNode:
+        if event.tag not in (None, "!"):
+            tag = event.tag
+        else:
+            tag = plain_scalar_tag(event.value) if event.implicit[0] else STR
+        return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+
+    def start_collection(self, event: SequenceStartEvent | MappingStartEvent) -> None:
+        if len(self.open) >= MAX_DEPTH:
+            raise YamlError(f"input nests deeper than {MAX_DEPTH} levels at {_at(event)}")
+        node_class, tag = (
+            (SequenceNode, SEQ) if isinstance(event, SequenceStartEvent) else (MappingNode, MAP)
+        )
+        if event.tag not in (None, "!"):
+            tag = event.tag
+        self.open.append(node_class(tag, [], event.start_mark, None, event.flow_style))
+        self.open_anchors.append(event.anchor)
+        self.keys.append(None)
+
+    def add(self, node: Node, anchor: str | None) -> None:
+        """Register an anchor once its node is complete (so `&a [*a]` is refused), and
+        put the node where it belongs: document root, list item, mapping key or value."""
+        if anchor:
+            self.anchors[anchor] = node
+        if not self.open:
+            self.root = node
+        elif isinstance(self.open[-1], SequenceNode):
+            self.open[-1].value.append(node)
+        elif self.keys[-1] is None:
+            self.keys[-1] = node
+        else:
+            self.open[-1].value.append((self.keys[-1], node))
+            self.keys[-1] = None
+
+
+class _Budget:
+    """Counts nodes copied for aliases, so that an alias bomb stops at once."""
+
+    def __init__(self) -> None:
+        self.left = MAX_ALIAS_NODES
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise YamlError(
+                f"aliases in the input expand to more than {MAX_ALIAS_NODES} YAML nodes; "
+                "expand them in the file or split it"
+            )
+
+
+def _at(event: Any) -> str:
+    return f"line {event.start_mark.line + 1}, column {event.start_mark.column + 1}"
 
 
 def _one_line(error: yaml.YAMLError) -> str:
@@ -157,62 +255,17 @@ def _one_line(error: yaml.YAMLError) -> str:
     return text
 
 
-def expand_aliases(root: Node) -> Node:
-    """Give every alias its own copy, so that output has no anchors and an edit of one
-    item never changes another; refuse recursive aliases and alias bombs."""
-    seen: set[int] = set()
-    count = 0
-    stack: list[tuple[Node, frozenset[int]]] = [(root, frozenset())]
-    while stack:
-        node, ancestors = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise YamlError(f"input expands to more than {MAX_NODES} YAML nodes (alias bomb?)")
-        if isinstance(node, ScalarNode):
-            continue
-        if id(node) in ancestors:
-            raise YamlError(f"recursive alias at {_where(node)}")
-        inner = ancestors | {id(node)}
-        children = node.value if isinstance(node, MappingNode) else [(None, n) for n in node.value]
-        for position, (key, value) in enumerate(children):
-            for child_role, child in (("key", key), ("value", value)):
-                if child is None:
-                    continue
-                if id(child) in seen and not isinstance(child, ScalarNode):
-                    if id(child) in inner:
-                        raise YamlError(f"recursive alias at {_where(child)}")
-                    child = copy_node(child)
-                    if isinstance(node, MappingNode):
-                        pair = node.value[position]
-                        node.value[position] = (
-                            (child, pair[1]) if child_role == "key" else (pair[0], child)
-                        )
-                    else:
-                        node.value[position] = child
-                seen.add(id(child))
-                stack.append((child, inner))
-    return root
-
-
-def copy_node(node: Node) -> Node:
-    """A deep copy of a node tree (marks shared, they are read-only)."""
+def copy_node(node: Node, budget: _Budget | None = None) -> Node:
+    """A deep copy of a node tree (marks are shared: they are never changed)."""
+    if budget is not None:
+        budget.spend(1)
     if isinstance(node, ScalarNode):
         return ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
     if isinstance(node, SequenceNode):
-        return SequenceNode(
-            node.tag,
-            [copy_node(n) for n in node.value],
-            node.start_mark,
-            node.end_mark,
-            node.flow_style,
-        )
-    return MappingNode(
-        node.tag,
-        [(copy_node(k), copy_node(v)) for k, v in node.value],
-        node.start_mark,
-        node.end_mark,
-        node.flow_style,
-    )
+        items = [copy_node(item, budget) for item in node.value]
+        return SequenceNode(node.tag, items, node.start_mark, node.end_mark, node.flow_style)
+    pairs = [(copy_node(k, budget), copy_node(v, budget)) for k, v in node.value]
+    return MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
 
 
 def serialize(node: Node) -> str:
@@ -272,7 +325,7 @@ def _scalar_value(node: ScalarNode) -> Any:
     if node.tag == BOOL:
         return text.lower() == "true"
     if node.tag == INT:
-        return _int_value(text, node)
+        return _int_value(text)
     if node.tag == FLOAT:
         lowered = text.lower()
         if lowered.endswith(".inf"):
@@ -282,11 +335,11 @@ def _scalar_value(node: ScalarNode) -> Any:
         try:
             return float(text)
         except ValueError:
-            raise YamlError(f"{text!r} is not a float at {_where(node)}") from None
+            raise YamlError(f'"{text}" is tagged as a float but is not one') from None
     return text
 
 
-def _int_value(text: str, node: Node) -> int:
+def _int_value(text: str) -> int:
     try:
         if text.startswith("0o"):
             return int(text[2:], 8)
@@ -294,7 +347,7 @@ def _int_value(text: str, node: Node) -> int:
             return int(text[2:], 16)
         return int(text, 10)
     except ValueError:
-        raise YamlError(f"{text!r} is not an integer at {_where(node)}") from None
+        raise YamlError(f'"{text}" is tagged as an integer but is not one') from None
 
 
 def to_node(value: Any) -> Node:
@@ -326,8 +379,8 @@ def _string_style(text: str) -> str | None:
     analysis = _Analyzer.analyze_scalar(text)
     if "\n" in text.rstrip("\n") and analysis.allow_block:
         return "|"
-    ambiguous = any(
-        resolver.resolve(ScalarNode, text, (True, False)) != STR for resolver in (_Yaml11, _Yaml12)
+    ambiguous = (
+        plain_scalar_tag(text) != STR or _Yaml11.resolve(ScalarNode, text, (True, False)) != STR
     )
     if analysis.allow_block_plain and not ambiguous:
         return None
