@@ -7,6 +7,7 @@ it renders resources for people without kpt or kustomize.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,9 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         help="files with the Cluster and other resources (default: stdin)",
     )
     args = parser.parse_args(argv)
-    if args.database_set is None:
-        return run_function(process_database_set, DEBUG_VARIABLE)
-    return render_files(args.database_set, args.resources)
+    try:
+        if args.database_set is None:
+            return run_function(process_database_set, DEBUG_VARIABLE)
+        return render_files(args.database_set, args.resources)
+    except BrokenPipeError:  # the reader went away (`| head`): no traceback, no more output
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 def render_files(config_file: str, resource_files: list[str]) -> int:
