@@ -12,6 +12,7 @@ import difflib
 import json
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -211,7 +212,7 @@ def _wrong_kind_message(api_version: str, kind: str) -> str:
     )
 
 
-def _entry_problems(entries: list[DatabaseEntry]):
+def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[ConfigProblem]:
     """Rules that span fields or entries, which pydantic checks one field at a time."""
     first_with_name: dict[str, int] = {}
     first_with_kubernetes_name: dict[str, int] = {}

@@ -17,6 +17,12 @@ MANAGED_ROLES = "dbset.krm.dev/managed-roles"
 
 ObjectKey = tuple[str, str, str, str]
 
+# Only objects of these (group, kind) are ever generated, so only they can be owned:
+# an ownership annotation copied onto anything else does not make it prunable.
+GENERATED_KINDS = frozenset(
+    {("postgresql.cnpg.io", "Database"), ("external-secrets.io", "ExternalSecret")}
+)
+
 
 def key_of(obj: KubeObject) -> ObjectKey:
     """What makes two objects the same object: group, kind, namespace and name."""
@@ -24,6 +30,9 @@ def key_of(obj: KubeObject) -> ObjectKey:
 
 
 def owner_of(obj: KubeObject) -> str:
+    """The DatabaseSet that generated obj, or "" for anything it did not generate."""
+    if (obj.group, obj.kind) not in GENERATED_KINDS:
+        return ""
     return obj.annotations.get(OWNER, "")
 
 

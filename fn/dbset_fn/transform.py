@@ -75,13 +75,14 @@ def find_cluster(items: list[KubeObject], spec: Spec) -> tuple[KubeObject | None
         return None, [error(_no_cluster_message(items))]
     found = ", ".join(cluster.describe() for cluster in matches or clusters)
     if not matches:
-        asked = f'"{wanted.namespace}/{wanted.name}"' if wanted.namespace else f'"{wanted.name}"'
-        field = "spec.cluster.name" if wanted.name is not None else "spec.cluster.namespace"
+        asked = {"name": wanted.name, "namespace": wanted.namespace}
+        field, value = next((f, v) for f, v in asked.items() if v is not None)
+        given = " and ".join(f'{f} "{v}"' for f, v in asked.items() if v is not None)
         message = (
-            f"spec.cluster {asked} must name a CloudNativePG Cluster in the input, "
+            f"spec.cluster ({given}) must match a CloudNativePG Cluster in the input, "
             f"but none matches; the input has {found}"
         )
-        return None, [error(message, field_path=field, current_value=wanted.name)]
+        return None, [error(message, field_path=f"spec.cluster.{field}", current_value=value)]
     advice = (
         "set spec.cluster.namespace to choose one"
         if wanted.name is not None
