@@ -78,7 +78,10 @@ def render_files(config_file: str, resource_files: list[str]) -> int:
     try:
         config = _single_document(config_file)
         items = [KubeObject(node) for name in resource_files or ["-"] for node in _documents(name)]
-    except (OSError, YamlError) as problem:
+    except OSError as problem:
+        print(f"error: cannot read {problem.filename}: {problem.strerror}", file=sys.stderr)
+        return 1
+    except YamlError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     items, results = apply(process_database_set, ResourceList(items, config), DEBUG_VARIABLE)
