@@ -83,6 +83,13 @@ def test_standalone_mode_reports_problems_on_stderr_only() -> None:
         (b"kind: ResourceList\n---\nkind: ResourceList\n", "got 2"),
         (b"apiVersion: v1\nkind: ConfigMap\n", "input must be a ResourceList"),
         (b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [1]\n", "items[0]"),
+        (b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: x\n", "a list"),
+        (b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: ~\n", "there is none"),
+        (b"apiVersion: v9\nkind: ResourceList\n", 'got "v9"'),
+        (
+            b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig: [1]\n",
+            "mapping",
+        ),
     ],
 )
 def test_bad_input_gives_one_readable_line_and_exit_1(stdin: bytes, message: str) -> None:

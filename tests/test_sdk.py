@@ -100,3 +100,17 @@ def test_aliases_are_expanded_and_recursive_ones_refused() -> None:
 
     with pytest.raises(ValueError, match="recursive aliases are not allowed"):
         parse_documents("a: &x [*x]\n")
+
+
+def test_json_is_yaml_and_comes_back_in_its_own_style() -> None:
+    text = (
+        b'{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": '
+        b'[{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}]}'
+    )
+
+    outcome = process(text, lambda items, config: (items, []), "TEST_DEBUG")
+
+    assert outcome.exit_code == 0
+    assert (
+        '- {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}' in outcome.stdout
+    )

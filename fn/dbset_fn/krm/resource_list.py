@@ -8,7 +8,7 @@ from yaml.nodes import MappingNode, SequenceNode
 
 from .objects import KubeObject
 from .results import Result
-from .yaml12 import YamlError, mapping_get, parse_documents, serialize, to_node
+from .yaml12 import NULL, YamlError, mapping_get, parse_documents, serialize, to_node
 
 API_VERSION = "config.kubernetes.io/v1"
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
@@ -34,24 +34,26 @@ def parse_resource_list(text: str) -> ResourceList:
             f"ResourceList apiVersion must be one of {', '.join(ACCEPTED_API_VERSIONS)}, "
             f'got "{root.api_version}"'
         )
-    items_node = mapping_get(root.node, "items")
-    if items_node is None or (items_node.tag.endswith(":null")):
-        items_node = SequenceNode("tag:yaml.org,2002:seq", [])
-    if not isinstance(items_node, SequenceNode):
+    items_node = mapping_get(root.node, "items") or to_node(None)
+    if (
+        items_node is not None
+        and items_node.tag != NULL
+        and not isinstance(items_node, SequenceNode)
+    ):
         raise YamlError("ResourceList items must be a list")
     items = []
-    for position, item in enumerate(items_node.value):
+    for position, item in enumerate(items_node.value if items_node.tag != NULL else []):
         if not isinstance(item, MappingNode):
             raise YamlError(f"ResourceList items[{position}] must be a mapping (a resource)")
         items.append(KubeObject(item))
     config_node = mapping_get(root.node, "functionConfig")
-    function_config = KubeObject(config_node) if isinstance(config_node, MappingNode) else None
     if (
         config_node is not None
-        and function_config is None
-        and not config_node.tag.endswith(":null")
+        and config_node.tag != NULL
+        and not isinstance(config_node, MappingNode)
     ):
         raise YamlError("ResourceList functionConfig must be a mapping (a resource)")
+    function_config = KubeObject(config_node) if isinstance(config_node, MappingNode) else None
     return ResourceList(items, function_config)
 
 

@@ -293,10 +293,6 @@ def serialize_all(nodes: list[Node]) -> str:
     return "".join("---\n" + serialize(node) for node in nodes)
 
 
-class DuplicateKeyError(YamlError):
-    """A mapping with the same key twice: YAML forbids it, PyYAML would keep one."""
-
-
 def to_python(node: Node, path: str = "") -> Any:
     """The value a YAML 1.2 reader sees; duplicate keys are errors, not dropped.
 
@@ -313,7 +309,7 @@ def to_python(node: Node, path: str = "") -> Any:
             raise YamlError(f"{where} must have scalar keys, not a collection")
         key = _scalar_value(key_node)
         if key in result:
-            raise DuplicateKeyError(f'{where} must not have the key "{key}" twice; keep one')
+            raise YamlError(f'{where} must not have the key "{key}" twice; keep one')
         result[key] = to_python(value_node, f"{path}.{key}" if path else str(key))
     return result
 
