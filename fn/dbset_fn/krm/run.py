@@ -42,11 +42,11 @@ def process(data: bytes, processor: Processor, debug_variable: str) -> Outcome:
         text = decode(data)
         resource_list = parse_resource_list(text)
     except YamlError as problem:
-        return finish(ResourceList([], None, [error(str(problem))]))
+        return _finish(ResourceList([], None, [error(str(problem))]))
     items, results = apply(processor, resource_list, debug_variable)
     if has_errors(results):
         items = parse_resource_list(text).items  # untouched, whatever the processor did
-    return finish(ResourceList(items, None, results))
+    return _finish(ResourceList(items, None, results))
 
 
 def apply(
@@ -68,7 +68,7 @@ def apply(
         return [], [error(message)]
 
 
-def finish(resource_list: ResourceList) -> Outcome:
+def _finish(resource_list: ResourceList) -> Outcome:
     stderr = "".join(result.stderr_line() + "\n" for result in resource_list.results)
     exit_code = 1 if has_errors(resource_list.results) else 0
     return Outcome(format_resource_list(resource_list), stderr, exit_code)
