@@ -23,6 +23,7 @@ from .krm import KubeObject, YamlError
 
 API_VERSION = "dbset.krm.dev/v1alpha1"
 KIND = "DatabaseSet"
+MAX_POSTGRES_INTEGER = 2**31 - 1  # CONNECTION LIMIT is a PostgreSQL integer
 
 
 class _Model(BaseModel):
@@ -74,9 +75,11 @@ class RoleConfig(_Model):
 
     @field_validator("connectionLimit")
     @classmethod
-    def _limit_at_least_minus_one(cls, value: int | None) -> int | None:
-        if value is not None and value < -1:
-            raise ValueError("must be -1 (no limit) or a number of connections, 0 or more")
+    def _limit_is_minus_one_or_a_count(cls, value: int | None) -> int | None:
+        if value is not None and not -1 <= value <= MAX_POSTGRES_INTEGER:
+            raise ValueError(
+                f"must be -1 (no limit) or a number of connections from 0 to {MAX_POSTGRES_INTEGER}"
+            )
         return value
 
     @field_validator("validUntil")
@@ -85,7 +88,7 @@ class RoleConfig(_Model):
         if value is not None:
             _checked(names.rfc3339_problem(value))
             try:
-                datetime.datetime.fromisoformat(value.upper().replace(" ", "T"))
+                datetime.datetime.fromisoformat(value.upper())
             except ValueError:
                 raise ValueError("must be a real date and time in RFC 3339 form") from None
         return value
