@@ -143,10 +143,11 @@ class Spec(_Model):
         return value
 
 
-class Metadata(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+class Metadata(_Model):
     name: str
     namespace: str | None = None
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
 
     @field_validator("name")
     @classmethod
