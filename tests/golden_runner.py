@@ -16,7 +16,6 @@ changed file before committing it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from dbset_fn.function import process_database_set
@@ -26,13 +25,6 @@ from yaml.nodes import Node, SequenceNode
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
-
-
-@dataclass(frozen=True)
-class PipelineOutcome:
-    stdout: str
-    stderr: str
-    exit_code: int
 
 
 def cases() -> list[Path]:
@@ -47,7 +39,7 @@ def resource_list(items: list[Node], function_config: Node | None) -> bytes:
     return serialize(root).encode()
 
 
-def run_case(case: Path, items: list[Node] | None = None) -> PipelineOutcome:
+def run_case(case: Path, items: list[Node] | None = None) -> Outcome:
     """Run the case's configs in order, from input.yaml or from the items given."""
     if items is None:
         items = parse_documents((case / "input.yaml").read_text())
@@ -61,7 +53,7 @@ def run_case(case: Path, items: list[Node] | None = None) -> PipelineOutcome:
             break
         items = [obj.node for obj in parse_resource_list(outcome.stdout).items]
     assert outcome is not None
-    return PipelineOutcome(outcome.stdout, stderr, outcome.exit_code)
+    return Outcome(outcome.stdout, stderr, outcome.exit_code)
 
 
 def config_files(case: Path) -> list[Path]:

@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dbset_fn.krm.yaml12 import parse_documents
+from golden_runner import resource_list
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "examples" / "seed"
@@ -24,9 +26,6 @@ def dbset_fn(
 
 
 def test_krm_mode_reads_a_resource_list_on_stdin() -> None:
-    from dbset_fn.krm.yaml12 import parse_documents
-    from golden_runner import resource_list
-
     case = GOLDEN / "seed"
     items = parse_documents((case / "input.yaml").read_text())
     config = parse_documents((case / "config.yaml").read_text())[0]

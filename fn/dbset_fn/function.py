@@ -33,8 +33,8 @@ def process_database_set(
 def config_directory(items: list[KubeObject], function_config: KubeObject) -> str:
     """The package directory of the DatabaseSet's file, where generated files go.
 
-    kpt may send the DatabaseSet both as functionConfig and as a local-config item;
-    the item is the one that carries the path.
+    kpt annotates the functionConfig with its file; where it does not, the same
+    DatabaseSet among the items (kpt sends it as a local-config item) may.
     """
     candidates = [function_config] + [
         obj

@@ -144,7 +144,7 @@ def add_managed_roles(cluster: KubeObject, spec: Spec, set_name: str) -> list[Re
             roles.append(to_node(wanted.pop(name)))
     roles += [to_node(role) for role in wanted.values()]
     if touched:
-        _write_roles(cluster, roles)
+        _write_roles(cluster, roles, flow_style=getattr(roles_node, "flow_style", False))
 
     if spec.databases:
         owners[set_name] = [entry.name for entry in spec.databases]
@@ -193,12 +193,11 @@ def _role_name(node: Node) -> str | None:
     return None
 
 
-def _write_roles(cluster: KubeObject, roles: list[Node]) -> None:
+def _write_roles(cluster: KubeObject, roles: list[Node], flow_style: bool) -> None:
     """Set spec.managed.roles; a list the set emptied goes, and `managed` if it is empty."""
     if roles:
-        existing = cluster.get_node("spec", "managed", "roles")
-        flow = existing.flow_style if isinstance(existing, SequenceNode) else False
-        cluster.set("spec", "managed", "roles", value=SequenceNode(SEQ, roles, flow_style=flow))
+        roles_node = SequenceNode(SEQ, roles, flow_style=flow_style)
+        cluster.set("spec", "managed", "roles", value=roles_node)
         return
     cluster.delete("spec", "managed", "roles")
     managed = cluster.get_node("spec", "managed")

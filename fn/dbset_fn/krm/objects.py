@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .yaml12 import copy_node, mapping_delete, mapping_get, mapping_set, to_node, to_python
 
@@ -43,20 +43,16 @@ class KubeObject:
 
     # Reading ---------------------------------------------------------------
 
-    def get_node(self, *path: str | int) -> Node | None:
+    def get_node(self, *path: str) -> Node | None:
+        """The node at a path of mapping keys, or None where the path does not lead."""
         node: Node | None = self.node
         for step in path:
-            if isinstance(step, int):
-                if not isinstance(node, SequenceNode) or step >= len(node.value):
-                    return None
-                node = node.value[step]
-            else:
-                if not isinstance(node, MappingNode):
-                    return None
-                node = mapping_get(node, step)
+            if not isinstance(node, MappingNode):
+                return None
+            node = mapping_get(node, step)
         return node
 
-    def get(self, *path: str | int) -> Any:
+    def get(self, *path: str) -> Any:
         """The YAML 1.2 value at path, or None where the path does not lead."""
         node = self.get_node(*path)
         return None if node is None else to_python(node)
@@ -115,11 +111,13 @@ class KubeObject:
 
     @property
     def path(self) -> str:
-        return self.annotations.get(INTERNAL_PATH) or self.annotations.get(PATH, "")
+        annotations = self.annotations
+        return annotations.get(INTERNAL_PATH) or annotations.get(PATH, "")
 
     @property
     def index(self) -> str:
-        return self.annotations.get(INTERNAL_INDEX) or self.annotations.get(INDEX, "0")
+        annotations = self.annotations
+        return annotations.get(INTERNAL_INDEX) or annotations.get(INDEX, "0")
 
     def describe(self) -> str:
         """How a user finds the object: kind, namespace/name, and its file if known."""
