@@ -11,7 +11,7 @@ from dbset_fn.krm.yaml12 import parse_documents
 from golden_runner import resource_list
 
 ROOT = Path(__file__).parent.parent
-SEED = ROOT / "examples" / "seed"
+SEED = ROOT / "examples" / "kustomize"
 GOLDEN = Path(__file__).parent / "golden"
 
 pytestmark = pytest.mark.skipif(

@@ -1,147 +1,161 @@
-"""`kpt fn render` with the real kpt, running dbset-fn as an exec function.
+"""kpt renders and evaluates the kpt example, with the image and with the installed command.
 
 kpt writes the function's output back into the package, so these tests read the
-package's files: where generated objects land, that the user's own text (comments,
-quoting) survives, that a second render changes nothing and that a removed entry's
-files and role go away.
+package's files. The package starts as the kpt example before its first render (the
+Cluster file is the one the kustomize example uses, with no roles added) and must end
+as the example is committed: same files, same bytes, comments and quoting included.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from e2e import EXAMPLES, IMAGE, needs, needs_image
 
-SEED = Path(__file__).parent.parent / "examples" / "seed"
+KPT_EXAMPLE = EXAMPLES / "kpt"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("kpt") is None or shutil.which("dbset-fn") is None,
-    reason="needs kpt and an installed dbset-fn",
-)
+IMAGE_AND_EXEC = [
+    pytest.param("image", marks=[needs("kpt"), needs_image]),
+    pytest.param("exec", marks=needs("kpt", "dbset-fn")),
+]
 
-KPTFILE = """\
-apiVersion: kpt.dev/v1
-kind: Kptfile
-metadata:
-  name: databases
-  annotations:
-    config.kubernetes.io/local-config: "true"
-pipeline:
-  mutators:
-  - exec: dbset-fn
-    configPath: db/databaseset.yaml
-"""
 
-GENERATED = {
-    "db/postgres/database_romm.yaml",
-    "db/postgres/database_myapp.yaml",
-    "db/postgres/database_trustdb.yaml",
-    "db/postgres/externalsecret_romm-db-credentials.yaml",
-    "db/postgres/externalsecret_myapp-db-credentials.yaml",
-    "db/romm/externalsecret_romm-db-credentials.yaml",
-    "db/myapp/externalsecret_myapp-db-credentials.yaml",
-}
+@pytest.fixture(params=IMAGE_AND_EXEC)
+def runtime(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 @pytest.fixture
-def package(tmp_path: Path) -> Path:
-    """The seed example as a kpt package, its Cluster file with a comment and a quoted "on"."""
-    (tmp_path / "Kptfile").write_text(KPTFILE)
-    (tmp_path / "db").mkdir()
-    shutil.copy(SEED / "databaseset.yaml", tmp_path / "db" / "databaseset.yaml")
-    cluster = (SEED / "cluster.yaml").read_text()
-    cluster = cluster.replace(
-        "  instances: 3\n", '  instances: 3 # one primary, two replicas\n  description: "on"\n'
+def package(tmp_path: Path, runtime: str) -> Path:
+    """The kpt example before its first render, its Kptfile running the function by `runtime`."""
+    package = tmp_path / "databases"
+    package.mkdir()
+    shutil.copy(KPT_EXAMPLE / "databaseset.yaml", package)
+    shutil.copy(EXAMPLES / "kustomize" / "cluster.yaml", package)
+    kptfile = (KPT_EXAMPLE / "Kptfile").read_text()
+    if runtime == "exec":
+        kptfile = kptfile.replace(f"image: {IMAGE}", "exec: dbset-fn")
+    (package / "Kptfile").write_text(kptfile)
+    return package
+
+
+def kpt(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KPT_FN_RUNTIME": "podman"}
+    return subprocess.run(["kpt", "fn", *args], capture_output=True, text=True, env=env)
+
+
+def render(package: Path, runtime: str) -> subprocess.CompletedProcess:
+    if runtime == "exec":
+        return kpt("render", str(package), "--allow-exec")
+    return kpt("render", str(package), "--image-pull-policy", "never")
+
+
+def evaluate(package: Path, runtime: str) -> subprocess.CompletedProcess:
+    config = str(package / "databaseset.yaml")
+    if runtime == "exec":
+        return kpt("eval", str(package), "--exec", "dbset-fn", "--fn-config", config)
+    return kpt(
+        "eval",
+        str(package),
+        "--image",
+        IMAGE,
+        "--image-pull-policy",
+        "never",
+        "--fn-config",
+        config,
     )
-    (tmp_path / "cluster.yaml").write_text(cluster)
-    return tmp_path
 
 
-def render(package: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["kpt", "fn", "render", "--allow-exec", str(package)], capture_output=True, text=True
-    )
-
-
-def files(package: Path) -> dict[str, str]:
+def resources(package: Path) -> dict[str, str]:
+    """The package's resource files by path; the Kptfile is the test's, not the function's."""
     return {
         str(path.relative_to(package)): path.read_text() for path in sorted(package.rglob("*.yaml"))
     }
 
 
-def test_render_writes_generated_files_beside_the_databaseset(package: Path) -> None:
-    run = render(package)
+def git(package: Path, *args: str) -> str:
+    run = subprocess.run(["git", *args], cwd=package, capture_output=True, text=True, check=True)
+    return run.stdout
+
+
+def committed(package: Path) -> Path:
+    """Puts the package under git, so `git status` shows what a later render changes."""
+    git(package, "init", "--quiet")
+    git(package, "add", ".")
+    git(package, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qm", "r")
+    return package
+
+
+def test_render_writes_the_committed_example(package: Path, runtime: str) -> None:
+    run = render(package, runtime)
 
     assert run.returncode == 0, run.stderr
-    written = files(package)
-    assert set(written) == GENERATED | {"cluster.yaml", "db/databaseset.yaml"}
-    assert written["db/postgres/database_romm.yaml"] == (
-        "apiVersion: postgresql.cnpg.io/v1\n"
-        "kind: Database\n"
-        "metadata:\n"
-        "  name: romm\n"
-        "  namespace: postgres\n"
-        "  annotations:\n"
-        "    dbset.krm.dev/database-set: prod-databases\n"
-        "spec:\n"
-        "  name: romm\n"
-        "  owner: romm\n"
-        "  cluster:\n"
-        "    name: prod-pg17\n"
-        "  ensure: present\n"
-    )
+    assert resources(package) == resources(KPT_EXAMPLE)
 
 
-def test_render_keeps_the_users_comments_and_quoting(package: Path) -> None:
-    render(package)
-
-    cluster = (package / "cluster.yaml").read_text()
-    assert "  instances: 3 # one primary, two replicas\n" in cluster
-    assert '  description: "on"\n' in cluster
-    assert "    - name: grafana_reader\n" in cluster
-    assert "    - name: trustdb\n" in cluster
-
-
-def test_a_second_render_changes_nothing(package: Path) -> None:
-    render(package)
-    first = files(package)
-
-    run = render(package)
+def test_eval_writes_the_committed_example(package: Path, runtime: str) -> None:
+    run = evaluate(package, runtime)
 
     assert run.returncode == 0, run.stderr
-    assert files(package) == first
+    assert resources(package) == resources(KPT_EXAMPLE)
 
 
-def test_removing_an_entry_prunes_its_files_and_role(package: Path) -> None:
-    render(package)
-    config = package / "db" / "databaseset.yaml"
+def test_a_second_render_changes_nothing(package: Path, runtime: str) -> None:
+    render(package, runtime)
+    committed(package)
+
+    run = render(package, runtime)
+
+    assert run.returncode == 0, run.stderr
+    assert git(package, "status", "--porcelain") == ""
+
+
+def test_removing_an_entry_prunes_exactly_its_files_and_role(package: Path, runtime: str) -> None:
+    render(package, runtime)
+    committed(package)
+    config = package / "databaseset.yaml"
     text = config.read_text()
-    config.write_text(
-        text[: text.index("  - name: myapp")] + text[text.index("  - name: trustdb") :]
-    )
+    myapp = text[text.index("  - name: myapp") : text.index("  # No password")]
+    config.write_text(text.replace(myapp, ""))
 
-    run = render(package)
+    run = render(package, runtime)
 
     assert run.returncode == 0, run.stderr
-    assert set(files(package)) == {name for name in GENERATED if "myapp" not in name} | {
-        "cluster.yaml",
-        "db/databaseset.yaml",
-    }
-    assert "name: myapp" not in (package / "cluster.yaml").read_text()
+    assert git(package, "status", "--porcelain", "--untracked-files=all").splitlines() == [
+        " M cluster.yaml",
+        " M databaseset.yaml",
+        " D myapp/externalsecret_myapp-db-credentials.yaml",
+        " D postgres/database_myapp.yaml",
+        " D postgres/externalsecret_myapp-db-credentials.yaml",
+    ]
+    assert (package / "cluster.yaml").read_text() == cluster_without_myapp()
 
 
-def test_an_invalid_databaseset_fails_the_render_and_changes_no_file(package: Path) -> None:
-    render(package)
-    config = package / "db" / "databaseset.yaml"
+def cluster_without_myapp() -> str:
+    """The committed example's cluster.yaml with the role myapp and its record removed."""
+    cluster = (KPT_EXAMPLE / "cluster.yaml").read_text()
+    role_start = cluster.index("    - name: myapp\n")
+    role_end = cluster.index("    - name: trustdb\n")
+    cluster = cluster[:role_start] + cluster[role_end:]
+    return cluster.replace('["romm","myapp","trustdb"]', '["romm","trustdb"]')
+
+
+def test_an_invalid_databaseset_fails_the_render_and_changes_no_file(
+    package: Path, runtime: str
+) -> None:
+    render(package, runtime)
+    config = package / "databaseset.yaml"
     config.write_text(config.read_text().replace("name: trustdb", "name: Trust-DB"))
-    before = files(package)
+    committed(package)
 
-    run = render(package)
+    run = render(package, runtime)
 
     assert run.returncode != 0
     assert 'spec.databases[2].name "Trust-DB" must be a lower-case PostgreSQL identifier' in (
-        run.stdout + run.stderr
+        run.stderr
     )
-    assert files(package) == before
+    assert git(package, "status", "--porcelain") == ""

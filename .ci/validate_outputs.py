@@ -1,0 +1,58 @@
+"""Check every object the golden cases expect, and the examples' outputs, against the CRDs.
+
+The CRD validator reads YAML with PyYAML's YAML 1.1 loader, which cannot read some
+of the fidelity corpus (`=`, custom tags) and has no CRD for it anyway, so only the
+CloudNativePG and External Secrets objects are handed to it.
+
+usage: python3 .ci/validate_outputs.py VALIDATE_CRD.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dbset_fn.krm import KubeObject, parse_resource_list
+from dbset_fn.krm.yaml12 import parse_documents, serialize_all
+
+CRD_GROUPS = ("postgresql.cnpg.io", "external-secrets.io", "generators.external-secrets.io")
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+EXAMPLES = ROOT / "examples"
+
+
+def outputs() -> dict[str, list[KubeObject]]:
+    """Each golden case's expected items, and what each example shows as its output."""
+    found = {
+        expected.parent.name: parse_resource_list(expected.read_text()).items
+        for expected in sorted(GOLDEN.glob("*/expected.yaml"))
+    }
+    found["examples/kustomize"] = from_files(EXAMPLES / "kustomize" / "output.yaml")
+    found["examples/kpt"] = from_files(*sorted((EXAMPLES / "kpt").rglob("*.yaml")))
+    return found
+
+
+def from_files(*paths: Path) -> list[KubeObject]:
+    return [KubeObject(node) for path in paths for node in parse_documents(path.read_text())]
+
+
+def main(validator: str) -> int:
+    failed = 0
+    for name, items in outputs().items():
+        objects = [obj.node for obj in items if obj.group in CRD_GROUPS]
+        run = subprocess.run(
+            [sys.executable, validator],
+            input=serialize_all(objects),
+            capture_output=True,
+            text=True,
+        )
+        print(f"{name}: {run.stdout.strip().splitlines()[-1]}")
+        if run.returncode != 0:
+            failed += 1
+            print(run.stdout + run.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

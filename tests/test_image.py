@@ -1,0 +1,65 @@
+"""The container image: the same function as the installed command, locked down as kpt runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from dbset_fn import __version__
+from dbset_fn.krm.yaml12 import parse_documents
+from e2e import IMAGE, needs, needs_image
+from golden_runner import GOLDEN, resource_list
+
+pytestmark = [needs_image, needs("dbset-fn")]
+
+LOCKED_DOWN = ["--network", "none", "--user", "nobody", "--read-only"]
+
+
+def golden_input(case: str) -> bytes:
+    items = parse_documents((GOLDEN / case / "input.yaml").read_text())
+    config = parse_documents((GOLDEN / case / "config.yaml").read_text())[0]
+    return resource_list(items, config)
+
+
+@pytest.mark.parametrize("case", ["seed", "error-invalid-names"])
+def test_the_image_gives_the_same_bytes_as_the_installed_command(case: str) -> None:
+    stdin = golden_input(case)
+
+    in_image = subprocess.run(
+        ["podman", "run", "--rm", "-i", *LOCKED_DOWN, IMAGE], input=stdin, capture_output=True
+    )
+    installed = subprocess.run(["dbset-fn"], input=stdin, capture_output=True)
+
+    assert (in_image.returncode, in_image.stdout, in_image.stderr) == (
+        installed.returncode,
+        installed.stdout,
+        installed.stderr,
+    )
+
+
+def test_the_image_says_what_it_is() -> None:
+    inspect = subprocess.run(
+        ["podman", "image", "inspect", IMAGE], capture_output=True, text=True, check=True
+    )
+    config = json.loads(inspect.stdout)[0]["Config"]
+
+    assert config["Labels"]["org.opencontainers.image.version"] == __version__
+    assert config["Labels"]["org.opencontainers.image.source"].startswith("https://")
+    assert config["User"] not in ("", "0", "root")
+
+
+def test_what_the_dockerfile_adds_to_its_base_stays_under_40_mb() -> None:
+    history = subprocess.run(
+        ["podman", "history", "--format", "json", IMAGE], capture_output=True, check=True
+    )
+    layers = json.loads(history.stdout)
+    # Newest first; ours end at the runtime stage's first instruction, its LABEL.
+    ours = []
+    for layer in layers:
+        ours.append(layer)
+        if "LABEL org.opencontainers.image.title" in layer["CreatedBy"]:
+            break
+
+    assert len(ours) < len(layers)
+    assert sum(layer["size"] for layer in ours) < 40 * 1000 * 1000
