@@ -155,7 +155,8 @@ def test_an_invalid_databaseset_fails_the_render_and_changes_no_file(
     run = render(package, runtime)
 
     assert run.returncode != 0
-    assert 'spec.databases[2].name "Trust-DB" must be a lower-case PostgreSQL identifier' in (
-        run.stderr
-    )
+    assert (
+        "[error] dbset.krm.dev/v1alpha1/DatabaseSet/prod-databases spec.databases[2].name: "
+        'spec.databases[2].name "Trust-DB" must be a lower-case PostgreSQL identifier'
+    ) in run.stderr
     assert git(package, "status", "--porcelain") == ""
