@@ -24,6 +24,8 @@ from .krm import KubeObject, YamlError
 API_VERSION = "dbset.krm.dev/v1alpha1"
 KIND = "DatabaseSet"
 MAX_POSTGRES_INTEGER = 2**31 - 1  # CONNECTION LIMIT is a PostgreSQL integer
+MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 12, 256
+URI_SAFE_SYMBOLS = "-._~"  # RFC 3986 unreserved: never escaped in a URI or a pgpass line
 
 
 class _Model(BaseModel):
@@ -50,6 +52,66 @@ class SecretStoreRef(_Model):
     @classmethod
     def _name_is_dns_subdomain(cls, value: str) -> str:
         _checked(names.dns1123_subdomain_problem(value))
+        return value
+
+
+class PasswordRef(_Model):
+    """A password in any ESO store: ESO's remoteRef, plus the store to read it from."""
+
+    key: str
+    property: str | None = None
+    version: str | None = None
+    secretStore: SecretStoreRef | None = None
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_not_blank(cls, value: str) -> str:
+        _checked(_blank_problem(value, "the key of the password in the store"))
+        return value
+
+
+class GeneratedPassword(_Model):
+    """ESO's Password generator settings; the defaults give 32 characters that any URI,
+    JDBC URL or pgpass line carries unescaped."""
+
+    length: int = 32
+    digits: int = 8
+    symbols: int = 4
+    symbolCharacters: str = URI_SAFE_SYMBOLS
+
+    @field_validator("length")
+    @classmethod
+    def _length_is_strong(cls, value: int) -> int:
+        if not MIN_PASSWORD_LENGTH <= value <= MAX_PASSWORD_LENGTH:
+            raise ValueError(
+                f"must be from {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
+            )
+        return value
+
+    @field_validator("digits", "symbols")
+    @classmethod
+    def _count_is_not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        return value
+
+
+class PasswordSource(_Model):
+    generate: GeneratedPassword
+
+
+class Connection(_Model):
+    """How apps reach the Cluster: the names their connection Secrets carry."""
+
+    pooler: str | None = None
+    usePooler: bool = True
+    clusterDomain: str = "cluster.local"
+
+    @field_validator("pooler", "clusterDomain")
+    @classmethod
+    def _is_dns_subdomain(cls, value: str | None) -> str | None:
+        if value is not None:
+            _checked(names.dns1123_subdomain_problem(value))
         return value
 
 
@@ -98,6 +160,8 @@ class DatabaseEntry(_Model):
     name: str
     comment: str | None = None
     bitwardenPasswordId: str | None = None
+    passwordRef: PasswordRef | None = None
+    password: PasswordSource | None = None
     appNamespace: str | None = None
     roleConfig: RoleConfig = RoleConfig()
 
@@ -117,8 +181,8 @@ class DatabaseEntry(_Model):
     @field_validator("bitwardenPasswordId")
     @classmethod
     def _id_is_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and (not value.strip() or value != value.strip()):
-            raise ValueError("must be the Bitwarden item id, not empty, without spaces around it")
+        if value is not None:
+            _checked(_blank_problem(value, "the Bitwarden item id"))
         return value
 
     @property
@@ -126,14 +190,37 @@ class DatabaseEntry(_Model):
         return names.kubernetes_name(self.name)
 
     @property
+    def password_sources(self) -> list[str]:
+        """The password fields set; more than one is an error, none means trust."""
+        set_fields = {
+            "bitwardenPasswordId": self.bitwardenPasswordId,
+            "passwordRef": self.passwordRef,
+            "password.generate": self.password,
+        }
+        return [field for field, value in set_fields.items() if value is not None]
+
+    @property
     def has_password(self) -> bool:
-        return self.bitwardenPasswordId is not None
+        return bool(self.password_sources)
+
+    def password_ref(self, default_store: SecretStoreRef) -> PasswordRef | None:
+        """Where ESO reads the password; None for a generated password or trust.
+
+        bitwardenPasswordId is the short form of a passwordRef to the set's store.
+        """
+        if self.bitwardenPasswordId is not None:
+            return PasswordRef(key=self.bitwardenPasswordId, secretStore=default_store)
+        if self.passwordRef is not None and self.passwordRef.secretStore is None:
+            return self.passwordRef.model_copy(update={"secretStore": default_store})
+        return self.passwordRef
 
 
 class Spec(_Model):
     cluster: ClusterRef = ClusterRef()
     secretStore: SecretStoreRef = SecretStoreRef()
+    clusterNamespaceStore: SecretStoreRef = SecretStoreRef(name="kubernetes")
     refreshInterval: str = "1h"
+    connection: Connection = Connection()
     databases: list[DatabaseEntry]
 
     @field_validator("refreshInterval")
@@ -195,7 +282,7 @@ def load_database_set(function_config: KubeObject | None) -> DatabaseSet:
         ) from None
     except ValidationError as invalid:
         raise InvalidConfig([_problem_from(error) for error in invalid.errors()]) from None
-    problems = list(_entry_problems(database_set.spec.databases))
+    problems = list(_spec_problems(database_set.spec))
     if problems:
         raise InvalidConfig(problems)
     return database_set
@@ -214,6 +301,23 @@ def _wrong_kind_message(api_version: str, kind: str) -> str:
         f'functionConfig must be a {KIND} ({API_VERSION}), got kind "{kind}" '
         f'with apiVersion "{api_version}"; expect `{KIND}.v1alpha1.dbset.krm.dev`'
     )
+
+
+def _blank_problem(value: str, meaning: str) -> str | None:
+    if not value.strip() or value != value.strip():
+        return f"must be {meaning}, not empty, without spaces around it"
+    return None
+
+
+def _spec_problems(spec: Spec) -> Iterator[ConfigProblem]:
+    if spec.connection.pooler is not None and not spec.connection.usePooler:
+        yield ConfigProblem(
+            "spec.connection.pooler",
+            f'spec.connection.pooler "{spec.connection.pooler}" must not be set when '
+            "spec.connection.usePooler is false; remove one of the two",
+            spec.connection.pooler,
+        )
+    yield from _entry_problems(spec.databases)
 
 
 def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[ConfigProblem]:
@@ -241,12 +345,13 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[ConfigProblem]:
             )
         first_with_name.setdefault(entry.name, position)
         first_with_kubernetes_name.setdefault(entry.kubernetes_name, position)
+        yield from _password_problems(entry, where)
         role = entry.roleConfig
         if role.disablePassword and entry.has_password:
             yield ConfigProblem(
                 f"{where}.roleConfig.disablePassword",
-                f"{where}.roleConfig.disablePassword must not be true when bitwardenPasswordId "
-                f'"{entry.bitwardenPasswordId}" sets a password; remove one of the two',
+                f"{where}.roleConfig.disablePassword must not be true when "
+                f"{entry.password_sources[0]} sets a password; remove one of the two",
                 True,
             )
         if role.comment is not None and entry.comment is not None:
@@ -256,6 +361,35 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[ConfigProblem]:
                 "keep only comment",
                 role.comment,
             )
+
+
+def _password_problems(entry: DatabaseEntry, where: str) -> Iterator[ConfigProblem]:
+    sources = entry.password_sources
+    if len(sources) > 1:
+        yield ConfigProblem(
+            f"{where}.{sources[1]}",
+            f"{where} must set at most one password source (bitwardenPasswordId, passwordRef "
+            f"or password.generate), but sets {' and '.join(sources)}; keep one",
+            None,
+        )
+    if entry.password is None:
+        return
+    generate = entry.password.generate
+    field = f"{where}.password.generate"
+    if generate.digits + generate.symbols > generate.length:
+        yield ConfigProblem(
+            field,
+            f"{field}: digits ({generate.digits}) and symbols ({generate.symbols}) must fit "
+            f"in length ({generate.length}); lower them or raise length",
+            generate.length,
+        )
+    if generate.symbols and not generate.symbolCharacters:
+        yield ConfigProblem(
+            f"{field}.symbolCharacters",
+            f'{field}.symbolCharacters "" must hold the characters for {generate.symbols} '
+            f'symbols; set them (for example "{URI_SAFE_SYMBOLS}") or set symbols to 0',
+            "",
+        )
 
 
 _TYPE_WORDS = {
@@ -302,7 +436,7 @@ def _field_path(location: tuple[str | int, ...]) -> str:
 _OWNED_ROLE_FIELDS = {
     "name": "the role is named after the entry: set the entry's name",
     "passwordSecret": "the function points it at the ExternalSecret's Secret: set "
-    "bitwardenPasswordId instead",
+    "bitwardenPasswordId, passwordRef or password.generate instead",
 }
 
 

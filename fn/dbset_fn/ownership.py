@@ -20,7 +20,12 @@ ObjectKey = tuple[str, str, str, str]
 # Only objects of these (group, kind) are ever generated, so only they can be owned:
 # an ownership annotation copied onto anything else does not make it prunable.
 GENERATED_KINDS = frozenset(
-    {("postgresql.cnpg.io", "Database"), ("external-secrets.io", "ExternalSecret")}
+    {
+        ("postgresql.cnpg.io", "Database"),
+        ("external-secrets.io", "ExternalSecret"),
+        ("generators.external-secrets.io", "Password"),
+        ("", "Secret"),
+    }
 )
 
 

@@ -14,11 +14,20 @@ from collections.abc import Iterator
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .config import DatabaseEntry, DatabaseSet, Spec
-from .krm import KubeObject, Result, error, has_errors, warning
+from .krm import KubeObject, Result, error, has_errors
 from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
 from .krm.yaml12 import SEQ, to_node
 from .ownership import OWNER, key_of, owner_of, record_role_owners, role_owners
-from .render import database_for, external_secret_for, managed_role_for
+from .pooler import choose_pooler
+from .render import (
+    Endpoint,
+    app_credentials_for,
+    connection_secret_for,
+    database_for,
+    managed_role_for,
+    password_generator_for,
+    role_credentials_for,
+)
 
 CLUSTER_API_VERSION = "postgresql.cnpg.io/v1"
 
@@ -39,17 +48,21 @@ def transform(
     cluster, results = find_cluster(items, spec)
     if cluster is None:
         return items, results
+    pooler, results = choose_pooler(items, cluster, spec.connection)
+    results += list(namespace_problems(cluster, spec))
+    if has_errors(results):
+        return items, results
+    endpoint = Endpoint(cluster.name, cluster.namespace, spec.connection.clusterDomain, pooler)
     extended = cluster.copy()
     results += add_managed_roles(extended, spec, set_name)
     previous = {key_of(obj): obj for obj in items if owner_of(obj) == set_name}
     kept = [extended if obj is cluster else obj for obj in items if owner_of(obj) != set_name]
-    generated = list(generate(spec, set_name, extended))
+    generated = list(generate(spec, set_name, endpoint))
     for _, obj in generated:
         place(obj, previous.get(key_of(obj)), config_dir)
     results += collisions(generated, kept, spec, set_name)
     if has_errors(results):
         return items, results
-    results += list(missing_credentials_warnings(spec))
     return kept + [obj for _, obj in generated], results
 
 
@@ -208,22 +221,44 @@ def _write_roles(cluster: KubeObject, roles: list[Node], flow_style: bool) -> No
 # Generated objects ---------------------------------------------------------------------
 
 
-def generate(spec: Spec, set_name: str, cluster: KubeObject) -> Iterator[Generated]:
-    """Per entry: its Database, then its ExternalSecrets (Cluster namespace, app namespace)."""
+def namespace_problems(cluster: KubeObject, spec: Spec) -> Iterator[Result]:
+    """An app in another namespace reaches the Cluster by its namespace, so it must be known."""
+    if cluster.namespace:
+        return
     for position, entry in enumerate(spec.databases):
-        for document in _documents_for(entry, spec, cluster):
+        if entry.appNamespace:
+            yield error(
+                f'spec.databases[{position}].appNamespace "{entry.appNamespace}" needs the '
+                f"namespace of {cluster.describe()} for the app's host names, but it has no "
+                "metadata.namespace; set it in the Cluster's file, or remove appNamespace",
+                cluster,
+                field_path="metadata.namespace",
+            )
+
+
+def generate(spec: Spec, set_name: str, endpoint: Endpoint) -> Iterator[Generated]:
+    """Per entry: its Database, its password generator, then its credentials in the
+    Cluster's namespace and in the app's."""
+    for position, entry in enumerate(spec.databases):
+        for document in _documents_for(entry, spec, endpoint):
             obj = KubeObject.from_dict(document)
             obj.set_annotations({OWNER: set_name})
             yield position, obj
 
 
-def _documents_for(entry: DatabaseEntry, spec: Spec, cluster: KubeObject) -> list[dict]:
-    namespace = cluster.namespace
-    documents = [database_for(entry, cluster.name, namespace)]
+def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[dict]:
+    namespace = endpoint.namespace
+    app_namespace = entry.appNamespace
+    shared = app_namespace == namespace
+    documents = [database_for(entry, endpoint.cluster, namespace)]
+    if entry.password is not None:
+        documents.append(password_generator_for(entry, namespace))
     if entry.has_password:
-        documents.append(external_secret_for(entry, spec, namespace))
-        if entry.appNamespace and entry.appNamespace != namespace:
-            documents.append(external_secret_for(entry, spec, entry.appNamespace))
+        documents.append(role_credentials_for(entry, spec, namespace, endpoint if shared else None))
+        if app_namespace and not shared:
+            documents.append(app_credentials_for(entry, spec, app_namespace, endpoint))
+    elif app_namespace:
+        documents.append(connection_secret_for(entry, app_namespace, endpoint))
     return documents
 
 
@@ -290,16 +325,3 @@ def _in_the_way(other: KubeObject, why: str) -> Result:
         field_path="metadata.name",
         current_value=other.name,
     )
-
-
-def missing_credentials_warnings(spec: Spec) -> Iterator[Result]:
-    for position, entry in enumerate(spec.databases):
-        if entry.appNamespace and not entry.has_password:
-            yield warning(
-                f'spec.databases[{position}] ("{entry.name}") has appNamespace '
-                f'"{entry.appNamespace}" but no bitwardenPasswordId, so no credentials are '
-                f'delivered to namespace "{entry.appNamespace}" (trust authentication); set '
-                "bitwardenPasswordId to give the app a password",
-                field_path=f"spec.databases[{position}].appNamespace",
-                current_value=entry.appNamespace,
-            )

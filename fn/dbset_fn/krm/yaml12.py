@@ -373,7 +373,7 @@ def _string_style(text: str) -> str | None:
     """Literal blocks for multi-line text; plain where safe; else quotes, double
     unless the text holds a double quote (JSON reads better in single quotes)."""
     analysis = _Analyzer.analyze_scalar(text)
-    if "\n" in text.rstrip("\n") and analysis.allow_block:
+    if "\n" in text and analysis.allow_block:
         return "|"
     ambiguous = (
         plain_scalar_tag(text) != STR or _Yaml11.resolve(ScalarNode, text, (True, False)) != STR

@@ -1,7 +1,20 @@
 """What one DatabaseSet entry becomes: each generated kind is shaped in its own module."""
 
+from .connection import Endpoint, Pooler
+from .connection_secret import connection_secret_for
 from .database import database_for
-from .external_secret import credentials_secret_name, external_secret_for
+from .external_secret import app_credentials_for, credentials_secret_name, role_credentials_for
+from .password_generator import password_generator_for
 from .role import managed_role_for
 
-__all__ = ["credentials_secret_name", "database_for", "external_secret_for", "managed_role_for"]
+__all__ = [
+    "Endpoint",
+    "Pooler",
+    "app_credentials_for",
+    "connection_secret_for",
+    "credentials_secret_name",
+    "database_for",
+    "managed_role_for",
+    "password_generator_for",
+    "role_credentials_for",
+]

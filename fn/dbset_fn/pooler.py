@@ -1,0 +1,56 @@
+"""Which CloudNativePG Pooler, if any, apps are told about.
+
+A Pooler serves one Cluster, lives in its namespace and is reached through a Service
+named after it. Apps write, so only a read-write Pooler is picked on its own; any
+Pooler of the Cluster can be picked by name.
+"""
+
+from __future__ import annotations
+
+from .config import Connection
+from .krm import KubeObject, Result, error
+from .render import Pooler
+
+POOLER_API_VERSION = "postgresql.cnpg.io/v1"
+
+
+def choose_pooler(
+    items: list[KubeObject], cluster: KubeObject, connection: Connection
+) -> tuple[Pooler | None, list[Result]]:
+    if not connection.usePooler:
+        return None, []
+    poolers = [
+        obj
+        for obj in items
+        if obj.is_kind(POOLER_API_VERSION, "Pooler")
+        and not obj.is_local_config
+        and obj.namespace == cluster.namespace
+        and obj.get("spec", "cluster", "name") == cluster.name
+    ]
+    found = ", ".join(pooler.describe() for pooler in poolers) or "none"
+    if connection.pooler is not None:
+        named = [pooler for pooler in poolers if pooler.name == connection.pooler]
+        if named:
+            return _pooler(named[0]), []
+        message = (
+            f'spec.connection.pooler "{connection.pooler}" must name a Pooler of '
+            f"{cluster.describe()} in the input, but its Poolers are: {found}; name one of "
+            "them, or remove spec.connection.pooler"
+        )
+        return None, [
+            error(message, field_path="spec.connection.pooler", current_value=connection.pooler)
+        ]
+    read_write = [pooler for pooler in poolers if pooler.get("spec", "type") in (None, "rw")]
+    if len(read_write) > 1:
+        names = ", ".join(f'"{pooler.name}"' for pooler in read_write)
+        message = (
+            f"spec.connection.pooler must choose between the read-write Poolers of "
+            f"{cluster.describe()}: {names}; set it to one of them, or set "
+            "spec.connection.usePooler to false"
+        )
+        return None, [error(message, field_path="spec.connection.pooler")]
+    return (_pooler(read_write[0]) if read_write else None), []
+
+
+def _pooler(obj: KubeObject) -> Pooler:
+    return Pooler(obj.name, obj.get("spec", "pgbouncer", "poolMode") == "transaction")
