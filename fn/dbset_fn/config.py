@@ -378,9 +378,9 @@ def _password_problems(entry: DatabaseEntry, where: str) -> Iterator[ConfigProbl
     field = f"{where}.password.generate"
     if generate.digits + generate.symbols > generate.length:
         yield ConfigProblem(
-            field,
-            f"{field}: digits ({generate.digits}) and symbols ({generate.symbols}) must fit "
-            f"in length ({generate.length}); lower them or raise length",
+            f"{field}.length",
+            f"{field}.length {generate.length} must hold the {generate.digits} digits and "
+            f"{generate.symbols} symbols asked for; raise length or lower them",
             generate.length,
         )
     if generate.symbols and not generate.symbolCharacters:

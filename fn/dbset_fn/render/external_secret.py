@@ -87,8 +87,7 @@ def _generate_once(entry: DatabaseEntry, namespace: str, data: dict[str, str]) -
         "kind": "Password",
         "name": password_generator_name(entry),
     }
-    target = _target(entry, data)
-    target |= {"creationPolicy": "Orphan", "immutable": True}
+    target = _target(entry, data, {"creationPolicy": "Orphan", "immutable": True})
     return _shell(
         entry,
         namespace,
@@ -111,9 +110,12 @@ def _shell(entry: DatabaseEntry, namespace: str, spec: dict[str, Any]) -> dict[s
     }
 
 
-def _target(entry: DatabaseEntry, data: dict[str, str]) -> dict[str, Any]:
+def _target(
+    entry: DatabaseEntry, data: dict[str, str], policies: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "name": credentials_secret_name(entry),
+        **(policies or {}),
         "template": {
             "type": "kubernetes.io/basic-auth",
             "metadata": {"labels": {"cnpg.io/reload": "true"}},
