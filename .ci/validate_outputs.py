@@ -30,6 +30,7 @@ def outputs() -> dict[str, list[KubeObject]]:
     }
     found["examples/kustomize"] = from_files(EXAMPLES / "kustomize" / "output.yaml")
     found["examples/kpt"] = from_files(*sorted((EXAMPLES / "kpt").rglob("*.yaml")))
+    found["examples/credentials"] = from_files(EXAMPLES / "credentials" / "output.yaml")
     return found
 
 

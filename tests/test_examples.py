@@ -1,12 +1,13 @@
-"""The examples agree: kustomize and kpt produce the same objects from the seed scenario."""
+"""The examples show what the function really writes."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import yaml
-from e2e import EXAMPLES
+from e2e import EXAMPLES, needs
 
 ORCHESTRATOR_ANNOTATION_PREFIXES = ("config.kubernetes.io/", "internal.config.kubernetes.io/")
 
@@ -33,3 +34,18 @@ def test_kustomize_and_kpt_examples_hold_the_same_objects() -> None:
     ]
 
     assert objects(EXAMPLES / "kustomize" / "output.yaml") == objects(*kpt_resources)
+
+
+@needs("dbset-fn")
+def test_the_credentials_example_shows_the_output_of_dbset_fn() -> None:
+    example = EXAMPLES / "credentials"
+
+    run = subprocess.run(
+        ["dbset-fn", "databaseset.yaml", "resources.yaml"],
+        cwd=example,
+        capture_output=True,
+        text=True,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (example / "output.yaml").read_text()
