@@ -299,6 +299,10 @@ def collisions(
         )
         if other := by_key.get(key_of(obj)):
             yield _in_the_way(other, f"{_whose(other)}, but {made}; rename or remove it")
+        elif other := by_key.get(_target_secret_key(obj)):
+            yield _in_the_way(
+                other, f"{_whose(other)}, but {made}, which writes that Secret; remove it"
+            )
         elif other := by_file.get((obj.path, obj.index)):
             yield _in_the_way(other, f"takes the file where {made}; move it to another file")
         elif obj.kind == "Database" and (
@@ -311,6 +315,13 @@ def collisions(
                 f"{_whose(other)} and manages the same PostgreSQL database, but {made}; "
                 "CloudNativePG lets only one Database object manage a database, so remove it",
             )
+
+
+def _target_secret_key(obj: KubeObject) -> tuple[str, str, str, str] | None:
+    """The Secret an ExternalSecret writes; ESO would fight over one that exists."""
+    if obj.kind != "ExternalSecret":
+        return None
+    return ("", "Secret", obj.namespace, obj.get("spec", "target", "name"))
 
 
 def _whose(obj: KubeObject) -> str:
