@@ -1,5 +1,6 @@
 """Every golden case gives its expected output, and running it again on that output
-(as `kpt fn render` does on the next render) changes nothing."""
+(as `kpt fn render` does on the next render) changes no item. Results may differ: a
+prune is reported by the run that prunes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from dbset_fn.krm import parse_resource_list
-from dbset_fn.krm.yaml12 import parse_documents, to_python
+from dbset_fn.krm.yaml12 import parse_documents, serialize_all, to_python
 from golden_runner import cases, check_expected, run_case
 
 
@@ -22,4 +23,7 @@ def test_golden_case(case: Path) -> None:
     assert outcome.exit_code == (1 if failed else 0)
     if not failed:
         items = [obj.node for obj in parse_resource_list(outcome.stdout).items]
-        assert run_case(case, items).stdout == outcome.stdout, "a second run changed the output"
+        again = run_case(case, items)
+        assert serialize_all(
+            [obj.node for obj in parse_resource_list(again.stdout).items]
+        ) == serialize_all(items), "a second run changed the items"

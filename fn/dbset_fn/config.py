@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import names
 from .krm import KubeObject, YamlError
@@ -25,6 +25,14 @@ API_VERSION = "dbset.krm.dev/v1alpha1"
 KIND = "DatabaseSet"
 MAX_POSTGRES_INTEGER = 2**31 - 1  # CONNECTION LIMIT is a PostgreSQL integer
 MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 12, 256
+# Annotations that say who owns an object or where it lives: the function and the
+# orchestrators set them, a user's commonAnnotations must not.
+RESERVED_KEY_PREFIXES = (
+    "dbset.krm.dev/",
+    "config.kubernetes.io/",
+    "internal.config.kubernetes.io/",
+)
+RELOAD_LABEL = "cnpg.io/reload"
 URI_SAFE_SYMBOLS = "-._~"  # RFC 3986 unreserved: never escaped in a URI or a pgpass line
 
 
@@ -37,6 +45,41 @@ class _Model(BaseModel):
 def _checked(problem: str | None) -> None:
     if problem:
         raise ValueError(problem)
+
+
+def _connection_limit(value: int | None) -> int | None:
+    if value is not None and not -1 <= value <= MAX_POSTGRES_INTEGER:
+        raise ValueError(
+            f"must be -1 (no limit) or a number of connections from 0 to {MAX_POSTGRES_INTEGER}"
+        )
+    return value
+
+
+def _not_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _metadata_keys(values: dict[str, str], what: str) -> dict[str, str]:
+    for key in values:
+        problem = names.metadata_key_problem(key)
+        if problem:
+            raise ValueError(f'has the {what} key "{key}", which {problem}')
+        if key.startswith(RESERVED_KEY_PREFIXES):
+            raise ValueError(
+                f'has the {what} key "{key}", which is set by dbset-fn, kpt or kustomize; remove it'
+            )
+    return values
+
+
+def _labels(values: dict[str, str]) -> dict[str, str]:
+    _metadata_keys(values, "label")
+    for key, value in values.items():
+        problem = names.label_value_problem(value)
+        if problem:
+            raise ValueError(f'has the label "{key}" with value "{value}", which {problem}')
+    return values
 
 
 class ClusterRef(_Model):
@@ -115,6 +158,51 @@ class Connection(_Model):
         return value
 
 
+class Extension(_Model):
+    name: str
+    version: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    ensure: Literal["present", "absent"] | None = None
+
+    _name_not_empty = field_validator("name")(_not_empty)
+
+
+class Schema(_Model):
+    name: str
+    owner: str | None = None
+    ensure: Literal["present", "absent"] | None = None
+
+    _name_not_empty = field_validator("name")(_not_empty)
+
+
+class DatabaseOptions(_Model):
+    """CloudNativePG's Database spec, less what the function sets (name, owner, cluster,
+    ensure). Field order is the order they are written in."""
+
+    databaseReclaimPolicy: Literal["delete", "retain"] | None = None
+    template: str | None = None
+    encoding: str | None = None
+    locale: str | None = None
+    localeCollate: str | None = None
+    localeCType: str | None = None
+    localeProvider: Literal["libc", "icu", "builtin"] | None = None
+    collationVersion: str | None = None
+    builtinLocale: str | None = None
+    icuLocale: str | None = None
+    icuRules: str | None = None
+    tablespace: str | None = None
+    connectionLimit: int | None = None
+    isTemplate: bool | None = None
+    allowConnections: bool | None = None
+    extensions: list[Extension] | None = None
+    schemas: list[Schema] | None = None
+
+    _limit = field_validator("connectionLimit")(_connection_limit)
+
+    def as_spec(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True, by_alias=True)
+
+
 class RoleConfig(_Model):
     """CloudNativePG's RoleConfiguration, less the fields the function owns.
 
@@ -135,14 +223,7 @@ class RoleConfig(_Model):
     inRoles: list[str] | None = None
     disablePassword: bool | None = None
 
-    @field_validator("connectionLimit")
-    @classmethod
-    def _limit_is_minus_one_or_a_count(cls, value: int | None) -> int | None:
-        if value is not None and not -1 <= value <= MAX_POSTGRES_INTEGER:
-            raise ValueError(
-                f"must be -1 (no limit) or a number of connections from 0 to {MAX_POSTGRES_INTEGER}"
-            )
-        return value
+    _limit = field_validator("connectionLimit")(_connection_limit)
 
     @field_validator("validUntil")
     @classmethod
@@ -158,12 +239,15 @@ class RoleConfig(_Model):
 
 class DatabaseEntry(_Model):
     name: str
+    ensure: Literal["present", "absent"] = "present"
     comment: str | None = None
     bitwardenPasswordId: str | None = None
     passwordRef: PasswordRef | None = None
     password: PasswordSource | None = None
     appNamespace: str | None = None
+    secretName: str | None = None
     roleConfig: RoleConfig = RoleConfig()
+    database: DatabaseOptions = DatabaseOptions()
 
     @field_validator("name")
     @classmethod
@@ -178,6 +262,13 @@ class DatabaseEntry(_Model):
             _checked(names.dns1123_label_problem(value))
         return value
 
+    @field_validator("secretName")
+    @classmethod
+    def _secret_name_is_subdomain(cls, value: str | None) -> str | None:
+        if value is not None:
+            _checked(names.dns1123_subdomain_problem(value))
+        return value
+
     @field_validator("bitwardenPasswordId")
     @classmethod
     def _id_is_not_blank(cls, value: str | None) -> str | None:
@@ -188,6 +279,15 @@ class DatabaseEntry(_Model):
     @property
     def kubernetes_name(self) -> str:
         return names.kubernetes_name(self.name)
+
+    @property
+    def secret_name(self) -> str:
+        """The Secret with the role's password and the app's connection keys."""
+        return self.secretName or f"{self.kubernetes_name}-db-credentials"
+
+    @property
+    def present(self) -> bool:
+        return self.ensure == "present"
 
     @property
     def password_sources(self) -> list[str]:
@@ -217,11 +317,35 @@ class DatabaseEntry(_Model):
 
 class Spec(_Model):
     cluster: ClusterRef = ClusterRef()
+    roleOutput: Literal["managedRoles", "databaseRole"] = "managedRoles"
+    databaseRoleReclaimPolicy: Literal["retain", "delete"] = "retain"
     secretStore: SecretStoreRef = SecretStoreRef()
     clusterNamespaceStore: SecretStoreRef = SecretStoreRef(name="kubernetes")
     refreshInterval: str = "1h"
     connection: Connection = Connection()
+    commonLabels: dict[str, str] = {}
+    commonAnnotations: dict[str, str] = {}
+    secretLabels: dict[str, str] = {}
+    secretAnnotations: dict[str, str] = {}
+    databaseDefaults: DatabaseOptions = DatabaseOptions()
     databases: list[DatabaseEntry]
+
+    _common_labels = field_validator("commonLabels")(_labels)
+
+    @field_validator("commonAnnotations", "secretAnnotations")
+    @classmethod
+    def _annotation_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        return _metadata_keys(value, "annotation")
+
+    @field_validator("secretLabels")
+    @classmethod
+    def _secret_labels(cls, value: dict[str, str]) -> dict[str, str]:
+        if RELOAD_LABEL in value:
+            raise ValueError(
+                f'must not set "{RELOAD_LABEL}": the function sets it to "true" so that '
+                "CloudNativePG applies a changed password at once; remove it"
+            )
+        return _labels(value)
 
     @field_validator("refreshInterval")
     @classmethod
@@ -318,14 +442,25 @@ def _spec_problems(spec: Spec) -> Iterator[ConfigProblem]:
             spec.connection.pooler,
         )
     yield from _entry_problems(spec.databases)
+    for position, entry in enumerate(spec.databases):
+        yield from _database_option_problems(entry, position, spec.databaseDefaults)
 
 
 def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[ConfigProblem]:
     """Rules that span fields or entries, which pydantic checks one field at a time."""
     first_with_name: dict[str, int] = {}
     first_with_kubernetes_name: dict[str, int] = {}
+    first_with_secret_name: dict[str, int] = {}
     for position, entry in enumerate(entries):
         where = f"spec.databases[{position}]"
+        other = first_with_secret_name.setdefault(entry.secret_name, position)
+        if other != position and entry.kubernetes_name != entries[other].kubernetes_name:
+            yield ConfigProblem(
+                f"{where}.secretName",
+                f'{where} must have its own Secret, but its Secret "{entry.secret_name}" is '
+                f"also the Secret of spec.databases[{other}]; set another secretName",
+                entry.secret_name,
+            )
         if entry.name in first_with_name:
             other = first_with_name[entry.name]
             yield ConfigProblem(
@@ -347,6 +482,13 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[ConfigProblem]:
         first_with_kubernetes_name.setdefault(entry.kubernetes_name, position)
         yield from _password_problems(entry, where)
         role = entry.roleConfig
+        if role.ensure == "absent":
+            yield ConfigProblem(
+                f"{where}.roleConfig.ensure",
+                f'{where}.roleConfig.ensure "absent" must not drop the role alone, as its '
+                "database depends on it; set the entry's ensure: absent, which drops both",
+                "absent",
+            )
         if role.disablePassword and entry.has_password:
             yield ConfigProblem(
                 f"{where}.roleConfig.disablePassword",
@@ -361,6 +503,44 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[ConfigProblem]:
                 "keep only comment",
                 role.comment,
             )
+
+
+_PROVIDER_OF = {"builtinLocale": "builtin", "icuLocale": "icu", "icuRules": "icu"}
+
+
+def _database_option_problems(
+    entry: DatabaseEntry, position: int, defaults: DatabaseOptions
+) -> Iterator[ConfigProblem]:
+    """CloudNativePG's rules for a Database, on the entry's options over the defaults."""
+    own = entry.database.as_spec()
+    options = defaults.as_spec() | own
+
+    def where(field: str) -> str:
+        block = f"spec.databases[{position}].database" if field in own else "spec.databaseDefaults"
+        return f"{block}.{field}"
+
+    provider = options.get("localeProvider")
+    for field, needed in _PROVIDER_OF.items():
+        if field in options and provider != needed:
+            found = f'is "{provider}"' if provider else "is not set"
+            yield ConfigProblem(
+                where(field),
+                f'{where(field)} "{options[field]}" needs localeProvider "{needed}", but '
+                f"the localeProvider of spec.databases[{position}] {found}; set "
+                f"localeProvider: {needed}",
+                options[field],
+            )
+    for field in ("extensions", "schemas"):
+        seen: set[str] = set()
+        for item in options.get(field, []):
+            if item["name"] in seen:
+                yield ConfigProblem(
+                    where(field),
+                    f'{where(field)} must name each of its {field} once, but "{item["name"]}" '
+                    "appears more than once; merge them",
+                    item["name"],
+                )
+            seen.add(item["name"])
 
 
 def _password_problems(entry: DatabaseEntry, where: str) -> Iterator[ConfigProblem]:
@@ -463,7 +643,7 @@ def _known_fields(location: tuple[str | int, ...]) -> list[str]:
         if nested is None:
             return []
         model = nested
-    return list(model.model_fields)
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

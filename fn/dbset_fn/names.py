@@ -19,6 +19,8 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _GO_DURATION = re.compile(r"0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+")
+_LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
+_LABEL_VALUE = re.compile(r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?")
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
@@ -83,4 +85,26 @@ def duration_problem(value: str) -> str | None:
 def rfc3339_problem(value: str) -> str | None:
     if not _RFC3339.fullmatch(value):
         return 'must be an RFC 3339 timestamp such as "2026-12-31T23:59:59Z"'
+    return None
+
+
+def metadata_key_problem(key: str) -> str | None:
+    """Kubernetes' rule for label and annotation keys: [prefix/]name."""
+    prefix, _, name = key.rpartition("/")
+    if prefix and dns1123_subdomain_problem(prefix):
+        return "must have a DNS-1123 subdomain as its prefix (before the /)"
+    if len(name) > 63 or not _LABEL_NAME.fullmatch(name):
+        return (
+            "must be a name of at most 63 letters, digits, '-', '_' and '.', starting and "
+            "ending with a letter or digit, optionally after a prefix and a /"
+        )
+    return None
+
+
+def label_value_problem(value: str) -> str | None:
+    if len(value) > 63 or not _LABEL_VALUE.fullmatch(value):
+        return (
+            "must be at most 63 letters, digits, '-', '_' and '.', starting and ending with a "
+            "letter or digit (or empty)"
+        )
     return None

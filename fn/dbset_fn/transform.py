@@ -9,12 +9,12 @@ are never modified; the Cluster that gains roles is a copy.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .config import DatabaseEntry, DatabaseSet, Spec
-from .krm import KubeObject, Result, error, has_errors
+from .krm import KubeObject, Result, error, has_errors, warning
 from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
 from .krm.yaml12 import SEQ, to_node
 from .ownership import OWNER, key_of, owner_of, record_role_owners, role_owners
@@ -24,6 +24,7 @@ from .render import (
     app_credentials_for,
     connection_secret_for,
     database_for,
+    database_role_for,
     managed_role_for,
     password_generator_for,
     role_credentials_for,
@@ -63,6 +64,7 @@ def transform(
     results += collisions(generated, kept, spec, set_name)
     if has_errors(results):
         return items, results
+    results += list(removal_warnings(previous.values(), spec))
     return kept + [obj for _, obj in generated], results
 
 
@@ -139,7 +141,12 @@ def add_managed_roles(cluster: KubeObject, spec: Spec, set_name: str) -> list[Re
     except ValueError as problem:
         return [error(str(problem), cluster, field_path="metadata.annotations")]
     mine = set(owners.get(set_name, []))
-    wanted = {entry.name: managed_role_for(entry) for entry in spec.databases}
+    wanted = (
+        {entry.name: managed_role_for(entry) for entry in spec.databases}
+        if spec.roleOutput == "managedRoles"
+        else {}
+    )
+    owned = list(wanted)
     existing = roles_node.value if roles_node is not None else []
     problems = list(_claimed_roles(cluster, spec, set_name, owners, existing, mine))
     if problems:
@@ -159,8 +166,8 @@ def add_managed_roles(cluster: KubeObject, spec: Spec, set_name: str) -> list[Re
     if touched:
         _write_roles(cluster, roles, flow_style=getattr(roles_node, "flow_style", False))
 
-    if spec.databases:
-        owners[set_name] = [entry.name for entry in spec.databases]
+    if owned:
+        owners[set_name] = owned
     else:
         owners.pop(set_name, None)
     record_role_owners(cluster, owners)
@@ -237,20 +244,27 @@ def namespace_problems(cluster: KubeObject, spec: Spec) -> Iterator[Result]:
 
 
 def generate(spec: Spec, set_name: str, endpoint: Endpoint) -> Iterator[Generated]:
-    """Per entry: its Database, its password generator, then its credentials in the
-    Cluster's namespace and in the app's."""
+    """Per entry: its Database (and DatabaseRole), its password generator, then its
+    credentials in the Cluster's namespace and in the app's."""
     for position, entry in enumerate(spec.databases):
         for document in _documents_for(entry, spec, endpoint):
             obj = KubeObject.from_dict(document)
-            obj.set_annotations({OWNER: set_name})
+            if spec.commonLabels:
+                obj.set_labels(spec.commonLabels)
+            obj.set_annotations({**spec.commonAnnotations, OWNER: set_name})
             yield position, obj
 
 
 def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[dict]:
+    """An entry being dropped keeps only what CloudNativePG needs to drop it."""
     namespace = endpoint.namespace
     app_namespace = entry.appNamespace
     shared = app_namespace == namespace
-    documents = [database_for(entry, endpoint.cluster, namespace)]
+    documents = [database_for(entry, spec.databaseDefaults, endpoint.cluster, namespace)]
+    if spec.roleOutput == "databaseRole":
+        documents.append(database_role_for(entry, spec, endpoint.cluster, namespace))
+    if not entry.present:
+        return documents
     if entry.password is not None:
         documents.append(password_generator_for(entry, namespace))
     if entry.has_password:
@@ -258,7 +272,7 @@ def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list
         if app_namespace and not shared:
             documents.append(app_credentials_for(entry, spec, app_namespace, endpoint))
     elif app_namespace:
-        documents.append(connection_secret_for(entry, app_namespace, endpoint))
+        documents.append(connection_secret_for(entry, spec, app_namespace, endpoint))
     return documents
 
 
@@ -336,3 +350,23 @@ def _in_the_way(other: KubeObject, why: str) -> Result:
         field_path="metadata.name",
         current_value=other.name,
     )
+
+
+def removal_warnings(previous: Iterable[KubeObject], spec: Spec) -> Iterator[Result]:
+    """Pruning stops managing a database; PostgreSQL keeps it. Say so, and how to drop it."""
+    listed = {entry.name for entry in spec.databases}
+    for obj in previous:
+        name = obj.get("spec", "name")
+        if obj.kind != "Database" or name in listed or obj.get("spec", "ensure") == "absent":
+            continue
+        if obj.get("spec", "databaseReclaimPolicy") == "delete":
+            kept = f'role "{name}" (CloudNativePG drops database "{name}" with its Database object)'
+        else:
+            kept = f'role "{name}" and database "{name}"'
+        yield warning(
+            f'spec.databases no longer lists "{name}", so its objects are pruned, but PostgreSQL '
+            f"still holds {kept}; to drop them, add the entry back with ensure: absent and "
+            "render, then remove it once CloudNativePG has dropped them",
+            field_path="spec.databases",
+            current_value=name,
+        )

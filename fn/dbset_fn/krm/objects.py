@@ -149,6 +149,10 @@ class KubeObject:
         if isinstance(parent, MappingNode):
             mapping_delete(parent, path[-1])
 
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        for key, value in labels.items():
+            self.set("metadata", "labels", key, value=value)
+
     def set_annotations(self, annotations: Mapping[str, str]) -> None:
         for key, value in annotations.items():
             self.set("metadata", "annotations", key, value=value)

@@ -3,17 +3,17 @@
 from .connection import Endpoint, Pooler
 from .connection_secret import connection_secret_for
 from .database import database_for
-from .external_secret import app_credentials_for, credentials_secret_name, role_credentials_for
+from .external_secret import app_credentials_for, role_credentials_for
 from .password_generator import password_generator_for
-from .role import managed_role_for
+from .role import database_role_for, managed_role_for
 
 __all__ = [
     "Endpoint",
     "Pooler",
     "app_credentials_for",
     "connection_secret_for",
-    "credentials_secret_name",
     "database_for",
+    "database_role_for",
     "managed_role_for",
     "password_generator_for",
     "role_credentials_for",

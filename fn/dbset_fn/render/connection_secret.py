@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry
+from ..config import DatabaseEntry, Spec
 from .connection import Endpoint, connection_keys
-from .external_secret import credentials_secret_name
+from .external_secret import secret_metadata
 
 
 def connection_secret_for(
-    entry: DatabaseEntry, namespace: str, endpoint: Endpoint
+    entry: DatabaseEntry, spec: Spec, namespace: str, endpoint: Endpoint
 ) -> dict[str, Any]:
+    """Labelled and annotated like the Secrets ESO writes for the other entries, less the
+    reload label: there is no password to reload."""
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": {"name": credentials_secret_name(entry), "namespace": namespace},
+        "metadata": {
+            "name": entry.secret_name,
+            "namespace": namespace,
+            **secret_metadata(spec, reload=False),
+        },
         "type": "kubernetes.io/basic-auth",
         "stringData": connection_keys(entry, endpoint),
     }

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry
+from ..config import DatabaseEntry, DatabaseOptions
 
 
-def database_for(entry: DatabaseEntry, cluster_name: str, namespace: str) -> dict[str, Any]:
+def database_for(
+    entry: DatabaseEntry, defaults: DatabaseOptions, cluster_name: str, namespace: str
+) -> dict[str, Any]:
+    """The entry's options over the set's defaults, field by field (a list replaces a list),
+    written in the CRD's order whatever order the user chose."""
+    options = defaults.as_spec() | entry.database.as_spec()
+    ordered = {field: options[field] for field in _OPTION_ORDER if field in options}
     return {
         "apiVersion": "postgresql.cnpg.io/v1",
         "kind": "Database",
@@ -16,9 +22,13 @@ def database_for(entry: DatabaseEntry, cluster_name: str, namespace: str) -> dic
             "name": entry.name,
             "owner": entry.name,
             "cluster": {"name": cluster_name},
-            "ensure": "present",
+            "ensure": entry.ensure,
+            **ordered,
         },
     }
+
+
+_OPTION_ORDER = [field.alias or name for name, field in DatabaseOptions.model_fields.items()]
 
 
 def _metadata(name: str, namespace: str) -> dict[str, str]:

@@ -14,13 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry, PasswordRef, SecretStoreRef, Spec
+from ..config import RELOAD_LABEL, DatabaseEntry, PasswordRef, SecretStoreRef, Spec
 from .connection import PASSWORD, Endpoint, connection_keys
 from .password_generator import GENERATOR_API_VERSION, password_generator_name
-
-
-def credentials_secret_name(entry: DatabaseEntry) -> str:
-    return f"{entry.kubernetes_name}-db-credentials"
 
 
 def role_credentials_for(
@@ -31,8 +27,8 @@ def role_credentials_for(
     data = connection_keys(entry, endpoint) if endpoint else _basic_auth(entry)
     ref = entry.password_ref(spec.secretStore)
     if ref is None:
-        return _generate_once(entry, namespace, data)
-    return _external_secret(entry, namespace, ref, spec.refreshInterval, data)
+        return _generate_once(entry, spec, namespace, data)
+    return _external_secret(entry, spec, namespace, ref, data)
 
 
 def app_credentials_for(
@@ -40,14 +36,12 @@ def app_credentials_for(
 ) -> dict[str, Any]:
     """The app namespace's copy: the same password, every connection key."""
     ref = entry.password_ref(spec.secretStore) or _generated_secret(entry, spec)
-    return _external_secret(
-        entry, namespace, ref, spec.refreshInterval, connection_keys(entry, endpoint)
-    )
+    return _external_secret(entry, spec, namespace, ref, connection_keys(entry, endpoint))
 
 
 def _generated_secret(entry: DatabaseEntry, spec: Spec) -> PasswordRef:
     return PasswordRef(
-        key=credentials_secret_name(entry),
+        key=entry.secret_name,
         property="password",
         secretStore=spec.clusterNamespaceStore,
     )
@@ -58,11 +52,7 @@ def _basic_auth(entry: DatabaseEntry) -> dict[str, str]:
 
 
 def _external_secret(
-    entry: DatabaseEntry,
-    namespace: str,
-    ref: PasswordRef,
-    refresh_interval: str,
-    data: dict[str, str],
+    entry: DatabaseEntry, spec: Spec, namespace: str, ref: PasswordRef, data: dict[str, str]
 ) -> dict[str, Any]:
     store = ref.secretStore
     assert isinstance(store, SecretStoreRef)
@@ -72,14 +62,16 @@ def _external_secret(
         namespace,
         {
             "secretStoreRef": {"kind": store.kind, "name": store.name},
-            "refreshInterval": refresh_interval,
+            "refreshInterval": spec.refreshInterval,
             "data": [{"secretKey": "password", "remoteRef": remote}],
-            "target": _target(entry, data),
+            "target": _target(entry, spec, data),
         },
     )
 
 
-def _generate_once(entry: DatabaseEntry, namespace: str, data: dict[str, str]) -> dict[str, Any]:
+def _generate_once(
+    entry: DatabaseEntry, spec: Spec, namespace: str, data: dict[str, str]
+) -> dict[str, Any]:
     """Generated once and kept: an immutable Secret that outlives its ExternalSecret, so
     neither a refresh nor a re-created ExternalSecret changes the password."""
     generator = {
@@ -87,7 +79,7 @@ def _generate_once(entry: DatabaseEntry, namespace: str, data: dict[str, str]) -
         "kind": "Password",
         "name": password_generator_name(entry),
     }
-    target = _target(entry, data, {"creationPolicy": "Orphan", "immutable": True})
+    target = _target(entry, spec, data, {"creationPolicy": "Orphan", "immutable": True})
     return _shell(
         entry,
         namespace,
@@ -100,7 +92,7 @@ def _generate_once(entry: DatabaseEntry, namespace: str, data: dict[str, str]) -
 
 
 def _shell(entry: DatabaseEntry, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
-    name = credentials_secret_name(entry)
+    name = entry.secret_name
     metadata = {"name": name, "namespace": namespace} if namespace else {"name": name}
     return {
         "apiVersion": "external-secrets.io/v1",
@@ -111,14 +103,24 @@ def _shell(entry: DatabaseEntry, namespace: str, spec: dict[str, Any]) -> dict[s
 
 
 def _target(
-    entry: DatabaseEntry, data: dict[str, str], policies: dict[str, Any] | None = None
+    entry: DatabaseEntry, spec: Spec, data: dict[str, str], policies: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     return {
-        "name": credentials_secret_name(entry),
+        "name": entry.secret_name,
         **(policies or {}),
         "template": {
             "type": "kubernetes.io/basic-auth",
-            "metadata": {"labels": {"cnpg.io/reload": "true"}},
+            "metadata": secret_metadata(spec),
             "data": data,
         },
     }
+
+
+def secret_metadata(spec: Spec, reload: bool = True) -> dict[str, dict[str, str]]:
+    """The user's labels and annotations, and the reload label CloudNativePG watches on a
+    Secret with a password."""
+    labels = {RELOAD_LABEL: "true"} if reload else {}
+    metadata = {"labels": labels | spec.secretLabels} if labels or spec.secretLabels else {}
+    if spec.secretAnnotations:
+        metadata["annotations"] = dict(spec.secretAnnotations)
+    return metadata

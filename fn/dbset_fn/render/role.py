@@ -4,20 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry
-from .external_secret import credentials_secret_name
+from ..config import DatabaseEntry, Spec
 
 
 def managed_role_for(entry: DatabaseEntry) -> dict[str, Any]:
+    """An entry being dropped keeps only its name, for CloudNativePG to drop the role."""
+    if not entry.present:
+        return {"name": entry.name, "ensure": "absent"}
+    return {"name": entry.name, "ensure": "present", **_role_settings(entry)}
+
+
+def database_role_for(
+    entry: DatabaseEntry, spec: Spec, cluster_name: str, namespace: str
+) -> dict[str, Any]:
+    """The same role as a CNPG DatabaseRole. It cannot say `ensure: absent`: an entry being
+    dropped keeps its DatabaseRole with the reclaim policy `delete`, so that removing the
+    entry later (after CloudNativePG dropped its database) drops the role too."""
+    policy = spec.databaseRoleReclaimPolicy if entry.present else "delete"
+    name = entry.kubernetes_name
+    return {
+        "apiVersion": "postgresql.cnpg.io/v1",
+        "kind": "DatabaseRole",
+        "metadata": {"name": name, "namespace": namespace} if namespace else {"name": name},
+        "spec": {
+            "name": entry.name,
+            "cluster": {"name": cluster_name},
+            "databaseRoleReclaimPolicy": policy,
+            **_role_settings(entry),
+        },
+    }
+
+
+def _role_settings(entry: DatabaseEntry) -> dict[str, Any]:
     """The seed's role (login, comment, password Secret) plus the entry's roleConfig.
 
     Keys come in RoleConfiguration's order, whatever order the user wrote them in,
     so a re-ordered roleConfig does not change the output.
     """
-    role: dict[str, Any] = {"name": entry.name, "ensure": "present", "login": True}
+    role: dict[str, Any] = {"login": True}
     if entry.comment is not None:
         role["comment"] = entry.comment
-    role.update(entry.roleConfig.model_dump(exclude_none=True))
-    if entry.has_password:
-        role["passwordSecret"] = {"name": credentials_secret_name(entry)}
+    role.update(entry.roleConfig.model_dump(exclude_none=True, exclude={"ensure"}))
+    if entry.has_password and entry.present:
+        role["passwordSecret"] = {"name": entry.secret_name}
     return role
