@@ -199,8 +199,18 @@ class DatabaseOptions(_Model):
 
     _limit = field_validator("connectionLimit")(_connection_limit)
 
-    def as_spec(self) -> dict[str, Any]:
-        return self.model_dump(exclude_none=True, by_alias=True)
+    def written(self) -> dict[str, Any]:
+        """The fields the user wrote, by their YAML names; None where they wrote null."""
+        values = self.model_dump(by_alias=True, exclude_none=True)
+        fields = type(self).model_fields
+        aliases = (fields[name].alias or name for name in self.model_fields_set)
+        return {alias: values.get(alias) for alias in aliases}
+
+    def over(self, defaults: DatabaseOptions) -> dict[str, Any]:
+        """These options over the defaults, field by field; a list replaces a list, and
+        null drops a default."""
+        merged = defaults.written() | self.written()
+        return {field: value for field, value in merged.items() if value is not None}
 
 
 class RoleConfig(_Model):
@@ -512,8 +522,8 @@ def _database_option_problems(
     entry: DatabaseEntry, position: int, defaults: DatabaseOptions
 ) -> Iterator[ConfigProblem]:
     """CloudNativePG's rules for a Database, on the entry's options over the defaults."""
-    own = entry.database.as_spec()
-    options = defaults.as_spec() | own
+    own = entry.database.written()
+    options = entry.database.over(defaults)
 
     def where(field: str) -> str:
         block = f"spec.databases[{position}].database" if field in own else "spec.databaseDefaults"
@@ -523,11 +533,13 @@ def _database_option_problems(
     for field, needed in _PROVIDER_OF.items():
         if field in options and provider != needed:
             found = f'is "{provider}"' if provider else "is not set"
+            fix = f"set localeProvider: {needed}"
+            if field not in own:
+                fix += f", or {field}: null in spec.databases[{position}].database"
             yield ConfigProblem(
                 where(field),
                 f'{where(field)} "{options[field]}" needs localeProvider "{needed}", but '
-                f"the localeProvider of spec.databases[{position}] {found}; set "
-                f"localeProvider: {needed}",
+                f"the localeProvider of spec.databases[{position}] {found}; {fix}",
                 options[field],
             )
     for field in ("extensions", "schemas"):

@@ -22,6 +22,7 @@ ObjectKey = tuple[str, str, str, str]
 GENERATED_KINDS = frozenset(
     {
         ("postgresql.cnpg.io", "Database"),
+        ("postgresql.cnpg.io", "DatabaseRole"),
         ("external-secrets.io", "ExternalSecret"),
         ("generators.external-secrets.io", "Password"),
         ("", "Secret"),

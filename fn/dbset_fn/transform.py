@@ -244,8 +244,8 @@ def namespace_problems(cluster: KubeObject, spec: Spec) -> Iterator[Result]:
 
 
 def generate(spec: Spec, set_name: str, endpoint: Endpoint) -> Iterator[Generated]:
-    """Per entry: its Database (and DatabaseRole), its password generator, then its
-    credentials in the Cluster's namespace and in the app's."""
+    """Per entry: its DatabaseRole (when roles are objects) and Database, its password
+    generator, then its credentials in the Cluster's namespace and in the app's."""
     for position, entry in enumerate(spec.databases):
         for document in _documents_for(entry, spec, endpoint):
             obj = KubeObject.from_dict(document)
@@ -260,9 +260,10 @@ def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list
     namespace = endpoint.namespace
     app_namespace = entry.appNamespace
     shared = app_namespace == namespace
-    documents = [database_for(entry, spec.databaseDefaults, endpoint.cluster, namespace)]
-    if spec.roleOutput == "databaseRole":
+    documents = []
+    if spec.roleOutput == "databaseRole":  # the owner first, as CloudNativePG creates them
         documents.append(database_role_for(entry, spec, endpoint.cluster, namespace))
+    documents.append(database_for(entry, spec.databaseDefaults, endpoint.cluster, namespace))
     if not entry.present:
         return documents
     if entry.password is not None:

@@ -10,9 +10,9 @@ from ..config import DatabaseEntry, DatabaseOptions
 def database_for(
     entry: DatabaseEntry, defaults: DatabaseOptions, cluster_name: str, namespace: str
 ) -> dict[str, Any]:
-    """The entry's options over the set's defaults, field by field (a list replaces a list),
-    written in the CRD's order whatever order the user chose."""
-    options = defaults.as_spec() | entry.database.as_spec()
+    """The entry's options over the set's defaults, in the CRD's order whatever order the
+    user chose."""
+    options = entry.database.over(defaults)
     ordered = {field: options[field] for field in _OPTION_ORDER if field in options}
     return {
         "apiVersion": "postgresql.cnpg.io/v1",
