@@ -30,7 +30,8 @@ def outputs() -> dict[str, list[KubeObject]]:
     }
     found["examples/kustomize"] = from_files(EXAMPLES / "kustomize" / "output.yaml")
     found["examples/kpt"] = from_files(*sorted((EXAMPLES / "kpt").rglob("*.yaml")))
-    found["examples/credentials"] = from_files(EXAMPLES / "credentials" / "output.yaml")
+    for name in ("credentials", "options"):
+        found[f"examples/{name}"] = from_files(EXAMPLES / name / "output.yaml")
     return found
 
 

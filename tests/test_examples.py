@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from e2e import EXAMPLES, needs
 
@@ -36,9 +37,13 @@ def test_kustomize_and_kpt_examples_hold_the_same_objects() -> None:
     assert objects(EXAMPLES / "kustomize" / "output.yaml") == objects(*kpt_resources)
 
 
+STANDALONE_EXAMPLES = ["credentials", "options"]
+
+
 @needs("dbset-fn")
-def test_the_credentials_example_shows_the_output_of_dbset_fn() -> None:
-    example = EXAMPLES / "credentials"
+@pytest.mark.parametrize("name", STANDALONE_EXAMPLES)
+def test_a_standalone_example_shows_the_output_of_dbset_fn(name: str) -> None:
+    example = EXAMPLES / name
 
     run = subprocess.run(
         ["dbset-fn", "databaseset.yaml", "resources.yaml"],

@@ -18,6 +18,7 @@ from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
 from .krm.run import decode
 from .krm.yaml12 import MappingNode, parse_documents, serialize_all
 from .ownership import owner_of
+from .schema import json_schema_text
 
 DEBUG_VARIABLE = "DBSET_FN_DEBUG"
 
@@ -30,8 +31,9 @@ stdout (kpt fn render / kpt fn eval / kustomize build --enable-alpha-plugins).
 
 Run with a DatabaseSet file, it renders on its own: it reads the resources from
 the files given (stdin when none), adds the managed roles to the Cluster and
-prints every resource, with the generated Database and ExternalSecret objects
-appended, as multi-document YAML.
+prints every resource, with the generated objects appended, as multi-document YAML.
+
+`dbset-fn schema` prints the DatabaseSet's JSON Schema, for editors.
 """
 
 EPILOG = f"""\
@@ -63,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
+        if args.database_set == "schema" and not args.resources:
+            sys.stdout.write(json_schema_text())
+            return 0
         if args.database_set is None:
             return run_function(process_database_set, DEBUG_VARIABLE)
         return render_files(args.database_set, args.resources)
