@@ -3,6 +3,10 @@
 A KubeObject wraps the resource's YAML node tree. Reading gives YAML 1.2 values;
 writing replaces only the nodes written to, so every other scalar keeps its text and
 quoting and every collection its flow or block style.
+
+An item that came in as text keeps that text until something writes to it: its
+header is read from the text, its node tree is built only when a function reads
+further, and it goes out as the very text it came in as.
 """
 
 from __future__ import annotations
@@ -12,7 +16,18 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .yaml12 import copy_node, mapping_delete, mapping_get, mapping_set, to_node, to_python
+from .item_text import ItemHeader
+from .yaml12 import (
+    YamlError,
+    copy_node,
+    mapping_delete,
+    mapping_get,
+    mapping_set,
+    parse_documents,
+    repeated_key,
+    to_node,
+    to_python,
+)
 
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
 PATH = "config.kubernetes.io/path"
@@ -31,12 +46,65 @@ ORCHESTRATOR_PREFIXES = (
 class KubeObject:
     """A resource as a YAML mapping node, with the accessors a function needs."""
 
-    def __init__(self, node: MappingNode) -> None:
-        self.node = node
+    def __init__(self, node: MappingNode, where: str | None = None) -> None:
+        """where names an input item in errors, like `ResourceList items[3]`."""
+        self._node: MappingNode | None = node
+        self._text: str | None = None
+        self._header: ItemHeader | None = None
+        self._where = where or "the resource"
+        self._first_line = 0
+        self._checked = where is None  # only input items are checked for repeated keys
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> KubeObject:
         return cls(to_node(dict(value)))
+
+    @classmethod
+    def from_text(
+        cls, text: str, header: ItemHeader | None, where: str, first_line: int
+    ) -> KubeObject:
+        """An item as a ResourceList carries it ("- " and the item's lines), starting at
+        first_line (from 0) of the input; where names it in errors. Without a header,
+        the text is parsed at once."""
+        obj = cls.__new__(cls)
+        obj._node, obj._text, obj._header = None, text, header
+        obj._where, obj._first_line, obj._checked = where, first_line, False
+        if header is None:
+            obj._node = obj._parse()
+        return obj
+
+    @property
+    def node(self) -> MappingNode:
+        """The node tree; an item read this far must not repeat a key, as a function
+        reading it would see only one of the two values."""
+        if self._node is None:
+            self._node = self._parse()
+        if not self._checked:
+            repeated = repeated_key(self._node)
+            if repeated is not None:
+                line = repeated.start_mark.line + 1
+                raise YamlError(
+                    f'{self._where} must not have the key "{repeated.value}" twice in one '
+                    f"mapping (line {line}); keep one"
+                )
+            self._checked = True
+        return self._node
+
+    @property
+    def text(self) -> str | None:
+        """The text the item came in as, while nothing has written to it."""
+        return self._text
+
+    def _parse(self) -> MappingNode:
+        assert self._text is not None
+        try:  # blank lines first, so that errors give the line in the whole input
+            documents = parse_documents("\n" * self._first_line + self._text)
+        except YamlError as problem:
+            raise YamlError(f"{self._where}: {problem}") from None
+        item = documents[0].value[0]
+        if not isinstance(item, MappingNode):
+            raise YamlError(f"{self._where} must be a mapping (a resource)")
+        return item
 
     def copy(self) -> KubeObject:
         return KubeObject(copy_node(self.node))
@@ -63,11 +131,16 @@ class KubeObject:
 
     @property
     def api_version(self) -> str:
-        return self._string("apiVersion")
+        return self._header.api_version if self._unread else self._string("apiVersion")
 
     @property
     def kind(self) -> str:
-        return self._string("kind")
+        return self._header.kind if self._unread else self._string("kind")
+
+    @property
+    def _unread(self) -> bool:
+        """Only the header has been read: it answers for the text."""
+        return self._node is None and self._header is not None
 
     @property
     def group(self) -> str:
@@ -75,11 +148,11 @@ class KubeObject:
 
     @property
     def name(self) -> str:
-        return self._string("metadata", "name")
+        return self._header.name if self._unread else self._string("metadata", "name")
 
     @property
     def namespace(self) -> str:
-        return self._string("metadata", "namespace")
+        return self._header.namespace if self._unread else self._string("metadata", "namespace")
 
     def is_kind(self, api_version: str, kind: str) -> bool:
         return self.api_version == api_version and self.kind == kind
@@ -87,6 +160,8 @@ class KubeObject:
     @property
     def annotations(self) -> dict[str, str]:
         """Annotations as strings, in their order (values of other types as written)."""
+        if self._unread:
+            return dict(self._header.annotations)
         node = self.get_node("metadata", "annotations")
         if not isinstance(node, MappingNode):
             return {}
@@ -136,6 +211,7 @@ class KubeObject:
     def set(self, *path: str, value: Any) -> None:
         """Set the value at a path of mapping keys, creating mappings on the way."""
         node = self.node
+        self._text = None
         for step in path[:-1]:
             child = mapping_get(node, step)
             if not isinstance(child, MappingNode):
@@ -145,6 +221,7 @@ class KubeObject:
         mapping_set(node, path[-1], to_node(value))
 
     def delete(self, *path: str) -> None:
+        self._text = None
         parent = self.get_node(*path[:-1])
         if isinstance(parent, MappingNode):
             mapping_delete(parent, path[-1])

@@ -1,14 +1,19 @@
-"""The ResourceList wire format: what kpt and kustomize send and read back."""
+"""The ResourceList wire format: what kpt and kustomize send and read back.
+
+Items come in as text where the layout allows (see item_text), and every item that
+nothing wrote to goes back out as that same text.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from yaml.nodes import MappingNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
+from .item_text import read_header, split_items
 from .objects import KubeObject
 from .results import Result
-from .yaml12 import NULL, YamlError, mapping_get, parse_documents, serialize, to_node
+from .yaml12 import NULL, SEQ, YamlError, mapping_get, parse_documents, serialize, to_node
 
 API_VERSION = "config.kubernetes.io/v1"
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
@@ -23,29 +28,17 @@ class ResourceList:
 
 def parse_resource_list(text: str) -> ResourceList:
     """Read the one ResourceList on stdin; anything else is a YamlError that says why."""
-    documents = parse_documents(text)
-    if len(documents) != 1:
-        raise YamlError(f"input must be one ResourceList document, got {len(documents)}")
-    root = KubeObject(documents[0]) if isinstance(documents[0], MappingNode) else None
-    if root is None or root.kind != "ResourceList":
-        raise YamlError("input must be a ResourceList (kind: ResourceList)")
-    if root.api_version not in ACCEPTED_API_VERSIONS:
-        raise YamlError(
-            f"ResourceList apiVersion must be one of {', '.join(ACCEPTED_API_VERSIONS)}, "
-            f'got "{root.api_version}"'
-        )
-    items_node = mapping_get(root.node, "items") or to_node(None)
-    if (
-        items_node is not None
-        and items_node.tag != NULL
-        and not isinstance(items_node, SequenceNode)
-    ):
-        raise YamlError("ResourceList items must be a list")
-    items = []
-    for position, item in enumerate(items_node.value if items_node.tag != NULL else []):
-        if not isinstance(item, MappingNode):
-            raise YamlError(f"ResourceList items[{position}] must be a mapping (a resource)")
-        items.append(KubeObject(item))
+    split = split_items(text)
+    root = _root(split[0] if split else text)
+    if split is None:
+        items = _items_of(root)
+    else:
+        items = [
+            KubeObject.from_text(
+                item, read_header(item), f"ResourceList items[{position}]", first_line
+            )
+            for position, (item, first_line) in enumerate(split[1])
+        ]
     config_node = mapping_get(root.node, "functionConfig")
     if (
         config_node is not None
@@ -57,21 +50,53 @@ def parse_resource_list(text: str) -> ResourceList:
     return ResourceList(items, function_config)
 
 
+def _root(text: str) -> KubeObject:
+    documents = parse_documents(text)
+    if len(documents) != 1:
+        raise YamlError(f"input must be one ResourceList document, got {len(documents)}")
+    root = KubeObject(documents[0]) if isinstance(documents[0], MappingNode) else None
+    if root is None or root.kind != "ResourceList":
+        raise YamlError("input must be a ResourceList (kind: ResourceList)")
+    if root.api_version not in ACCEPTED_API_VERSIONS:
+        raise YamlError(
+            f"ResourceList apiVersion must be one of {', '.join(ACCEPTED_API_VERSIONS)}, "
+            f'got "{root.api_version}"'
+        )
+    return root
+
+
+def _items_of(root: KubeObject) -> list[KubeObject]:
+    items_node = mapping_get(root.node, "items") or to_node(None)
+    if items_node.tag != NULL and not isinstance(items_node, SequenceNode):
+        raise YamlError("ResourceList items must be a list")
+    items = []
+    for position, item in enumerate(items_node.value if items_node.tag != NULL else []):
+        if not isinstance(item, MappingNode):
+            raise YamlError(f"ResourceList items[{position}] must be a mapping (a resource)")
+        items.append(KubeObject(item, f"ResourceList items[{position}]"))
+    return items
+
+
 def format_resource_list(resource_list: ResourceList) -> str:
-    """The output ResourceList: items as they are, then results if there are any."""
-    root = to_node({"apiVersion": API_VERSION, "kind": "ResourceList"})
-    root.value.append(
-        (
-            to_node("items"),
-            SequenceNode(
-                "tag:yaml.org,2002:seq",
-                [item.node for item in resource_list.items],
-                flow_style=False,
-            ),
-        )
-    )
+    """The output ResourceList: items as they are, then results if there are any.
+
+    Items with their input text go out as that text; runs of the others are written
+    together, as one sequence, in the same layout.
+    """
+    parts = [f"apiVersion: {API_VERSION}\nkind: ResourceList\n"]
+    parts.append("items:\n" if resource_list.items else "items: []\n")
+    pending: list[Node] = []
+    for item in resource_list.items:
+        if item.text is None:
+            pending.append(item.node)
+            continue
+        if pending:
+            parts.append(serialize(SequenceNode(SEQ, pending, flow_style=False)))
+            pending = []
+        parts.append(item.text if item.text.endswith("\n") else item.text + "\n")
+    if pending:
+        parts.append(serialize(SequenceNode(SEQ, pending, flow_style=False)))
     if resource_list.results:
-        root.value.append(
-            (to_node("results"), to_node([result.to_dict() for result in resource_list.results]))
-        )
-    return serialize(root)
+        results = [result.to_dict() for result in resource_list.results]
+        parts.append(serialize(to_node({"results": results})))
+    return "".join(parts)

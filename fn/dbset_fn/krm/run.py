@@ -59,6 +59,8 @@ def apply(
     """
     try:
         return processor(resource_list.items, resource_list.function_config)
+    except YamlError as problem:  # an item read only when the processor got to it
+        return [], [error(str(problem))]
     except Exception as problem:
         message = f"internal error: {type(problem).__name__}: {problem}"
         if os.environ.get(debug_variable):

@@ -293,6 +293,24 @@ def serialize_all(nodes: list[Node]) -> str:
     return "".join("---\n" + serialize(node) for node in nodes)
 
 
+def repeated_key(node: Node) -> ScalarNode | None:
+    """The first key that appears twice in one mapping anywhere in the tree, or None."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            seen = set()
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    if (key.tag, key.value) in seen:
+                        return key
+                    seen.add((key.tag, key.value))
+                stack.append(value)
+    return None
+
+
 def to_python(node: Node, path: str = "") -> Any:
     """The value a YAML 1.2 reader sees; duplicate keys are errors, not dropped.
 

@@ -1,0 +1,145 @@
+"""Items as text: a ResourceList's items split apart without parsing them.
+
+Most items of a real package pass through a function untouched. Building node trees
+for them costs most of a run and risks changing their bytes, so items are kept as the
+text they came in as, and parsed only when the function reads past their header.
+
+kpt and kustomize write a ResourceList in one block layout: top-level keys at column
+0, and `items:` followed by entries that each start with "- " at column 0. Only that
+layout is split; any other goes to the full parser, as does any item whose header
+(apiVersion, kind, metadata.name, metadata.namespace, metadata.annotations) is not
+written in the plain way this module reads. A header read here is exactly what the
+node tree would give.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+
+ItemHeader = namedtuple("ItemHeader", "api_version kind name namespace annotations")
+"""What a function reads of every item: to recognise it, and to know its file."""
+
+_TOP_LEVEL_KEY = re.compile(r"[A-Za-z_][\w.-]*:(?: |\r?$)")
+_KEY_VALUE = re.compile(r"""([A-Za-z0-9_./-][^:#'"\s]*|"[^"\\]*"|'(?:[^']|'')*'):(?: +(.*))?""")
+_NOT_PLAIN_START = tuple("{[&*!|>%@`-?,")
+
+
+def split_items(text: str) -> tuple[str, list[tuple[str, int]]] | None:
+    """(the ResourceList's text without its items, each item's text and first line),
+    or None when the text is not in the block layout kpt and kustomize write."""
+    rest: list[str] = []
+    items: list[list[str]] = []
+    first_lines: list[int] = []
+    before_first_item: list[str] = []
+    in_items = seen_items = False
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        if line[:1] in (" ", "#", "\n", "\r"):
+            if not in_items:
+                rest.append(line)
+            elif items:
+                items[-1].append(line)
+            else:
+                before_first_item.append(line)
+        elif line.startswith("- ") or line.rstrip("\r\n") == "-":
+            if not in_items:
+                return None
+            items.append([*before_first_item, line] if not items else [line])
+            first_lines.append(number - len(before_first_item))
+            before_first_item = []
+        elif _TOP_LEVEL_KEY.match(line):
+            in_items = line.startswith("items:")
+            if in_items:
+                if line.rstrip("\r\n") != "items:" or seen_items:
+                    return None
+                seen_items = True
+            else:
+                rest.append(line)
+        elif number == 0 and line.rstrip("\r\n") == "---":
+            rest.append(line)
+        else:
+            return None
+    if not seen_items or before_first_item:
+        return None
+    return "".join(rest), [("".join(item), first_lines[i]) for i, item in enumerate(items)]
+
+
+def read_header(item: str) -> ItemHeader | None:
+    """The item's header, or None where it is written in any but the plain way."""
+    top: dict[str, str | None] = {}
+    metadata: dict[str, str | None] = {}
+    annotations: dict[str, str] = {}
+    section = subsection = None  # the block keys whose lines follow
+    for number, line in enumerate(item.split("\n")):
+        if number == 0:
+            line = "  " + line[2:]
+        if "\t" in line:
+            return None
+        content = line.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue
+        indent, in_sequence = len(line) - len(content), content.startswith("- ")
+        if indent == 2 and not in_sequence:
+            pair = _key_and_value(content)
+            if pair is None or pair[0] in top:
+                return None
+            top[pair[0]] = pair[1]
+            section, subsection = (pair[0] if pair[1] is None else None), None
+        elif section is None:
+            return None  # a top-level scalar going on over more lines
+        elif section != "metadata" or indent == 2:
+            continue  # inside another top-level block, or a list under metadata's key
+        elif indent == 4 and not in_sequence:
+            pair = _key_and_value(content)
+            if pair is None or pair[0] in metadata:
+                return None
+            metadata[pair[0]] = pair[1]
+            subsection = pair[0] if pair[1] is None else None
+        elif subsection is None:
+            return None  # a metadata scalar going on over more lines
+        elif subsection != "annotations":
+            continue
+        elif indent == 6 and not in_sequence:
+            pair = _key_and_value(content)
+            if pair is None or pair[0] in annotations:
+                return None
+            annotations[pair[0]] = pair[1] or ""
+        else:
+            return None  # an annotation value over more lines
+    header = (top.get("apiVersion", ""), top.get("kind", ""))
+    header += (metadata.get("name", ""), metadata.get("namespace", ""))
+    if None in header or metadata.get("annotations") is not None:
+        return None
+    return ItemHeader(*header, annotations)
+
+
+def _key_and_value(content: str) -> tuple[str, str | None] | None:
+    """(key, scalar) of a `key: value` line, (key, None) when the value is on the lines
+    below (or null); None when either is written in any but the plain way."""
+    match = _KEY_VALUE.fullmatch(content.rstrip("\r"))
+    key = _unquoted(match.group(1)) if match else None
+    if key is None:
+        return None
+    text = (match.group(2) or "").rstrip(" ")
+    if not text or text.startswith("#"):
+        return key, None
+    if text.startswith(("'", '"')):
+        value = _unquoted(text)
+        return None if value is None else (key, value)
+    comment = text.find(" #")
+    value = text[:comment].rstrip(" ") if comment >= 0 else text
+    if value.startswith(_NOT_PLAIN_START) or ": " in value or value.endswith(":"):
+        return None
+    return key, value
+
+
+def _unquoted(text: str) -> str | None:
+    """A plain key as is, a simply quoted one without its quotes; None for escapes."""
+    inner = text[1:-1]
+    if text[:1] == '"':
+        simple = len(text) >= 2 and text.endswith('"') and not {"\\", '"'} & set(inner)
+        return inner if simple else None
+    if text[:1] == "'":
+        simple = len(text) >= 2 and text.endswith("'") and "'" not in inner.replace("''", "")
+        return inner.replace("''", "'") if simple else None
+    return text
