@@ -14,6 +14,7 @@ Machines are shared and noisy: compare ratios, not seconds.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import shutil
 import statistics
@@ -140,7 +141,7 @@ def resource_list(databases: int, passthrough: int) -> str:
         "apiVersion": "config.kubernetes.io/v1",
         "kind": "ResourceList",
         "items": items,
-        "functionConfig": database_set,
+        "functionConfig": copy.deepcopy(database_set),  # no YAML alias to the item
     }
     return yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False, width=1_000_000)
 

@@ -17,7 +17,7 @@ from .config import DatabaseEntry, DatabaseSet, Spec
 from .krm import KubeObject, Result, error, has_errors, warning
 from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
 from .krm.yaml12 import SEQ, to_node
-from .ownership import OWNER, key_of, owner_of, record_role_owners, role_owners
+from .ownership import OWNER, ObjectKey, key_of, owner_of, record_role_owners, role_owners
 from .pooler import choose_pooler
 from .render import (
     Endpoint,
@@ -58,9 +58,7 @@ def transform(
     results += add_managed_roles(extended, spec, set_name)
     previous = {key_of(obj): obj for obj in items if owner_of(obj) == set_name}
     kept = [extended if obj is cluster else obj for obj in items if owner_of(obj) != set_name]
-    generated = list(generate(spec, set_name, endpoint))
-    for _, obj in generated:
-        place(obj, previous.get(key_of(obj)), config_dir)
+    generated = list(generate(spec, set_name, endpoint, previous, config_dir))
     results += collisions(generated, kept, spec, set_name)
     if has_errors(results):
         return items, results
@@ -243,16 +241,35 @@ def namespace_problems(cluster: KubeObject, spec: Spec) -> Iterator[Result]:
             )
 
 
-def generate(spec: Spec, set_name: str, endpoint: Endpoint) -> Iterator[Generated]:
+def generate(
+    spec: Spec,
+    set_name: str,
+    endpoint: Endpoint,
+    previous: dict[ObjectKey, KubeObject],
+    config_dir: str,
+) -> Iterator[Generated]:
     """Per entry: its DatabaseRole (when roles are objects) and Database, its password
-    generator, then its credentials in the Cluster's namespace and in the app's."""
+    generator, then its credentials in the Cluster's namespace and in the app's; each
+    marked as the set's and placed in its file."""
     for position, entry in enumerate(spec.databases):
         for document in _documents_for(entry, spec, endpoint):
-            obj = KubeObject.from_dict(document)
+            metadata = document["metadata"]
             if spec.commonLabels:
-                obj.set_labels(spec.commonLabels)
-            obj.set_annotations({**spec.commonAnnotations, OWNER: set_name})
-            yield position, obj
+                metadata["labels"] = metadata.get("labels", {}) | spec.commonLabels
+            key = _key_of_document(document)
+            metadata["annotations"] = (
+                metadata.get("annotations", {})
+                | spec.commonAnnotations
+                | {OWNER: set_name}
+                | placement(key, previous.get(key), config_dir)
+            )
+            yield position, KubeObject.from_dict(document)
+
+
+def _key_of_document(document: dict) -> ObjectKey:
+    metadata = document["metadata"]
+    group = document["apiVersion"].rpartition("/")[0]
+    return (group, document["kind"], metadata.get("namespace", ""), metadata["name"])
 
 
 def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[dict]:
@@ -277,21 +294,20 @@ def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list
     return documents
 
 
-def place(obj: KubeObject, previous: KubeObject | None, config_dir: str) -> None:
-    """Give obj the file kpt writes it to: its earlier file, or the default one.
+def placement(key: ObjectKey, previous: KubeObject | None, config_dir: str) -> dict[str, str]:
+    """The annotations that give an object the file kpt writes it to: its earlier file,
+    or the default one.
 
     The earlier object's kpt and kustomize annotations (ids included) are carried
     over, so kpt keeps the comments a user wrote into a generated file.
     """
+    _, kind, namespace, name = key
     carried = previous.orchestrator_annotations if previous is not None else {}
     path = previous.path if previous is not None and previous.path else None
     index = previous.index if path else "0"
     if path is None:
-        filename = f"{obj.kind.lower()}_{obj.name}.yaml"
-        path = posixpath.join(config_dir, obj.namespace, filename)
-    obj.set_annotations(
-        {**carried, PATH: path, INDEX: index, INTERNAL_PATH: path, INTERNAL_INDEX: index}
-    )
+        path = posixpath.join(config_dir, namespace, f"{kind.lower()}_{name}.yaml")
+    return {**carried, PATH: path, INDEX: index, INTERNAL_PATH: path, INTERNAL_INDEX: index}
 
 
 def collisions(

@@ -29,8 +29,13 @@ class ResourceList:
 def parse_resource_list(text: str) -> ResourceList:
     """Read the one ResourceList on stdin; anything else is a YamlError that says why."""
     split = split_items(text)
-    root = _root(split[0] if split else text)
+    if split is not None:
+        try:
+            root = _root(split[0])
+        except YamlError:  # an alias to an anchor in an item, say: read it whole
+            split = None
     if split is None:
+        root = _root(text)
         items = _items_of(root)
     else:
         items = [

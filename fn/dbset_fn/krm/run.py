@@ -7,6 +7,7 @@ wrong the items go out exactly as they came in.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -77,7 +78,13 @@ def _finish(resource_list: ResourceList) -> Outcome:
 
 
 def run_function(processor: Processor, debug_variable: str) -> int:
-    """Entry point for kpt and kustomize: stdin to stdout, results also to stderr."""
+    """Entry point for kpt and kustomize: stdin to stdout, results also to stderr.
+
+    The cycle collector is off: a run lives for one ResourceList, its objects form no
+    cycles worth collecting, and with tens of thousands of live items each collection
+    pass would cost a fifth of the run.
+    """
+    gc.disable()
     outcome = process(sys.stdin.buffer.read(), processor, debug_variable)
     sys.stdout.write(outcome.stdout)
     sys.stderr.write(outcome.stderr)

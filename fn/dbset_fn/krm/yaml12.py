@@ -12,6 +12,7 @@ turned into nodes (`to_node`) with quoting that no YAML 1.1 or 1.2 reader can mi
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from typing import Any
@@ -364,38 +365,59 @@ def _int_value(text: str) -> int:
         raise YamlError(f'"{text}" is tagged as an integer but is not one') from None
 
 
+_SIMPLE_WORD = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./-]*")
+_ONE_PRINTABLE_LINE = re.compile(r"[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]|[\x21-\x7e]")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_PLAIN = re.compile(r": | #|:$")
+_MARKERS = ("---", "...")
+
+
 def to_node(value: Any) -> Node:
     """A node for a new value: block collections, literal blocks for multi-line text,
     and double quotes wherever a YAML 1.1 or 1.2 reader would see a non-string."""
-    if isinstance(value, Node):
-        return value
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str:
+        return ScalarNode(STR, value, style=_string_style(value))
+    if kind is dict:
         pairs = [(to_node(str(k)), to_node(v)) for k, v in value.items()]
         return MappingNode(MAP, pairs, flow_style=False)
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return SequenceNode(SEQ, [to_node(v) for v in value], flow_style=False)
+    if kind is bool:
+        return ScalarNode(BOOL, "true" if value else "false")
+    if kind is int:
+        return ScalarNode(INT, str(value))
+    if kind is float:
+        return ScalarNode(FLOAT, repr(value))
     if value is None:
         return ScalarNode(NULL, "null")
-    if isinstance(value, bool):
-        return ScalarNode(BOOL, "true" if value else "false")
-    if isinstance(value, int):
-        return ScalarNode(INT, str(value))
-    if isinstance(value, float):
-        return ScalarNode(FLOAT, repr(value))
-    if isinstance(value, str):
-        return ScalarNode(STR, value, style=_string_style(value))
+    if isinstance(value, Node):
+        return value
     raise TypeError(f"cannot represent {type(value).__name__} in YAML")
 
 
+@functools.lru_cache(maxsize=4096)
 def _string_style(text: str) -> str | None:
     """Literal blocks for multi-line text; plain where safe; else quotes, double
-    unless the text holds a double quote (JSON reads better in single quotes)."""
-    analysis = _Analyzer.analyze_scalar(text)
-    if "\n" in text and analysis.allow_block:
-        return "|"
+    unless the text holds a double quote (JSON reads better in single quotes).
+
+    Names and words, most of what a function writes, skip the emitter's slow analysis.
+    """
     ambiguous = (
         plain_scalar_tag(text) != STR or _Yaml11.resolve(ScalarNode, text, (True, False)) != STR
     )
+    if _SIMPLE_WORD.fullmatch(text):
+        return '"' if ambiguous else None
+    if _ONE_PRINTABLE_LINE.fullmatch(text):  # what the emitter's analysis would decide
+        starts_plain = text[0] not in _INDICATORS or (
+            text[0] in "-?:" and text[1:2] not in ("", " ")
+        )
+        if ambiguous or not starts_plain or _NOT_PLAIN.search(text) or text[:3] in _MARKERS:
+            return "'" if '"' in text else '"'
+        return None
+    analysis = _Analyzer.analyze_scalar(text)
+    if "\n" in text and analysis.allow_block:
+        return "|"
     if analysis.allow_block_plain and not ambiguous:
         return None
     return "'" if '"' in text and analysis.allow_single_quoted else '"'
