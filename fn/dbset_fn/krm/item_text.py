@@ -22,6 +22,11 @@ ItemHeader = namedtuple("ItemHeader", "api_version kind name namespace annotatio
 
 _TOP_LEVEL_KEY = re.compile(r"[A-Za-z_][\w.-]*:(?: |\r?$)")
 _KEY_VALUE = re.compile(r"""([A-Za-z0-9_./-][^:#'"\s]*|"[^"\\]*"|'(?:[^']|'')*'):(?: +(.*))?""")
+# `key: value` in its most common forms, read without further checks.
+_WORD = r"[A-Za-z0-9_/][A-Za-z0-9_./-]*"
+_SIMPLE_PAIR = re.compile(
+    rf"""([A-Za-z0-9_./-]+):(?: ({_WORD}|"[A-Za-z0-9_./ -]*"|'[A-Za-z0-9_./ -]*'))?"""
+)
 _NOT_PLAIN_START = tuple("{[&*!|>%@`-?,")
 
 
@@ -70,11 +75,13 @@ def read_header(item: str) -> ItemHeader | None:
     metadata: dict[str, str | None] = {}
     annotations: dict[str, str] = {}
     section = subsection = None  # the block keys whose lines follow
+    if "\t" in item:
+        return None
     for number, line in enumerate(item.split("\n")):
         if number == 0:
             line = "  " + line[2:]
-        if "\t" in line:
-            return None
+        elif section is not None and section != "metadata" and line.startswith("   "):
+            continue  # most lines: deep in spec or data
         content = line.lstrip(" ")
         if not content or content.startswith("#"):
             continue
@@ -116,6 +123,10 @@ def read_header(item: str) -> ItemHeader | None:
 def _key_and_value(content: str) -> tuple[str, str | None] | None:
     """(key, scalar) of a `key: value` line, (key, None) when the value is on the lines
     below (or null); None when either is written in any but the plain way."""
+    simple = _SIMPLE_PAIR.fullmatch(content)
+    if simple is not None:
+        key, value = simple.groups()
+        return key, (value[1:-1] if value and value[0] in "'\"" else value)
     match = _KEY_VALUE.fullmatch(content.rstrip("\r"))
     key = _unquoted(match.group(1)) if match else None
     if key is None:
