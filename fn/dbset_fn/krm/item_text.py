@@ -27,6 +27,8 @@ _WORD = r"[A-Za-z0-9_/][A-Za-z0-9_./-]*"
 _SIMPLE_PAIR = re.compile(
     rf"""([A-Za-z0-9_./-]+):(?: ({_WORD}|"[A-Za-z0-9_./ -]*"|'[A-Za-z0-9_./ -]*'))?"""
 )
+_TOP_LEVEL_HEADER = frozenset({"apiVersion", "kind", "metadata"})
+_METADATA_HEADER = frozenset({"name", "namespace", "annotations"})
 _NOT_PLAIN_START = tuple("{[&*!|>%@`-?,")
 
 
@@ -87,7 +89,7 @@ def read_header(item: str) -> ItemHeader | None:
             continue
         indent, in_sequence = len(line) - len(content), content.startswith("- ")
         if indent == 2 and not in_sequence:
-            pair = _key_and_value(content)
+            pair = _key_and_value(content, _TOP_LEVEL_HEADER)
             if pair is None or pair[0] in top:
                 return None
             top[pair[0]] = pair[1]
@@ -97,7 +99,7 @@ def read_header(item: str) -> ItemHeader | None:
         elif section != "metadata" or indent == 2:
             continue  # inside another top-level block, or a list under metadata's key
         elif indent == 4 and not in_sequence:
-            pair = _key_and_value(content)
+            pair = _key_and_value(content, _METADATA_HEADER)
             if pair is None or pair[0] in metadata:
                 return None
             metadata[pair[0]] = pair[1]
@@ -107,7 +109,7 @@ def read_header(item: str) -> ItemHeader | None:
         elif subsection != "annotations":
             continue
         elif indent == 6 and not in_sequence:
-            pair = _key_and_value(content)
+            pair = _key_and_value(content, None)
             if pair is None or pair[0] in annotations:
                 return None
             annotations[pair[0]] = pair[1] or ""
@@ -120,9 +122,13 @@ def read_header(item: str) -> ItemHeader | None:
     return ItemHeader(*header, annotations)
 
 
-def _key_and_value(content: str) -> tuple[str, str | None] | None:
+def _key_and_value(content: str, read: frozenset[str] | None) -> tuple[str, str | None] | None:
     """(key, scalar) of a `key: value` line, (key, None) when the value is on the lines
-    below (or null); None when either is written in any but the plain way."""
+    below (or null); None when either is written in any but the plain way.
+
+    Only the values of keys in read (all, for None) are read; of the others it only
+    matters whether they are on this line ("" stands for them).
+    """
     simple = _SIMPLE_PAIR.fullmatch(content)
     if simple is not None:
         key, value = simple.groups()
@@ -134,6 +140,8 @@ def _key_and_value(content: str) -> tuple[str, str | None] | None:
     text = (match.group(2) or "").rstrip(" ")
     if not text or text.startswith("#"):
         return key, None
+    if read is not None and key not in read:
+        return key, ""
     if text.startswith(("'", '"')):
         value = _unquoted(text)
         return None if value is None else (key, value)

@@ -1,0 +1,148 @@
+"""Hostile and broken input: a clear error and exit 1, or the items untouched, never a
+traceback, a hang or unbounded memory.
+
+Each run gets 2 seconds and 1 GiB of address space. Items the function only passes
+through are not parsed at all (see krm/item_text.py): an alias bomb or deep nesting
+there goes back out as the text it came in as, unexpanded. Where the function parses
+(the functionConfig, the Cluster it extends) the same input is refused.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+
+import pytest
+from e2e import needs
+
+pytestmark = needs("dbset-fn")
+
+SECONDS = 2
+MEMORY = 1 << 30
+
+HEADER = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
+CLUSTER = """\
+- apiVersion: postgresql.cnpg.io/v1
+  kind: Cluster
+  metadata:
+    name: prod-pg17
+    namespace: postgres
+  spec:
+    instances: 1
+"""
+CONFIG = """\
+functionConfig:
+  apiVersion: dbset.krm.dev/v1alpha1
+  kind: DatabaseSet
+  metadata:
+    name: s
+  spec:
+    databases:
+    - name: romm
+"""
+CONFIG_MAP = "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: {name}\n"
+BOMB = '  a: &a ["lol"]\n' + "".join(
+    f"  {name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    for previous, name in zip("abcdefghi", "bcdefghij", strict=True)
+)
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def dbset_fn(stdin: str | bytes) -> subprocess.CompletedProcess:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(
+        ["dbset-fn"], input=data, capture_output=True, timeout=SECONDS, preexec_fn=limited
+    )
+
+
+def refused(run: subprocess.CompletedProcess, message: str) -> None:
+    stderr = run.stderr.decode()
+    assert run.returncode == 1
+    assert message in stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("config-alias-bomb", "aliases in the input expand to more than"),
+        ("config-deep", "input nests deeper than 256 levels"),
+        ("cluster-alias-bomb", "aliases in the input expand to more than"),
+        ("cluster-deep", "input nests deeper than 256 levels"),
+    ],
+)
+def test_bombs_where_the_function_reads_are_refused(where: str, message: str) -> None:
+    payload = BOMB if where.endswith("bomb") else f"  deep: {DEEP}\n"
+    if where.startswith("config"):
+        stdin = (
+            HEADER + "items:\n" + CLUSTER + CONFIG + "  extra:\n" + payload.replace("  ", "    ", 1)
+        )
+    else:
+        stdin = HEADER + "items:\n" + CLUSTER + "  bomb:\n" + _indented(payload) + CONFIG
+    refused(dbset_fn(stdin), message)
+
+
+def test_bombs_in_items_passed_through_go_back_out_unexpanded() -> None:
+    bomb = (
+        "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: bomb\n  data:\n"
+        + _indented(BOMB)
+    )
+    deep = f"- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: deep\n  deep: {DEEP}\n"
+    stdin = HEADER + "items:\n" + CLUSTER + bomb + deep + CONFIG
+
+    run = dbset_fn(stdin)
+
+    assert run.returncode == 0, run.stderr
+    assert bomb + deep in run.stdout.decode()
+
+
+def test_a_huge_scalar_passes_through_and_a_huge_name_is_refused() -> None:
+    huge = "x" * 20_000_000
+    item = CONFIG_MAP.format(name="big") + f"  data:\n    blob: {huge}\n"
+
+    passed = dbset_fn(HEADER + "items:\n" + CLUSTER + item + CONFIG)
+    named = dbset_fn(HEADER + "items:\n" + CLUSTER + CONFIG.replace("name: romm", f"name: {huge}"))
+
+    assert passed.returncode == 0 and item.encode() in passed.stdout
+    refused(named, "must be at most 63 bytes long")
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (
+            HEADER
+            + "items:\n"
+            + CLUSTER
+            + CONFIG.replace("name: romm", "name: !!python/object/apply:os.system [echo]"),
+            "spec.databases[0].name",
+        ),
+        (
+            HEADER
+            + "items:\n"
+            + CLUSTER.replace("instances: 1", "instances: 1\n    instances: 2")
+            + CONFIG,
+            'must not have the key "instances" twice',
+        ),
+        (HEADER + "items:\n- 1\n- just text\n" + CONFIG, "items[0] must be a mapping"),
+        (
+            HEADER + "items:\n" + CLUSTER + "functionConfig:\n- 1\n",
+            "functionConfig must be a mapping",
+        ),
+        (HEADER + "items:\n" + CLUSTER + CONFIG + "---\n" + HEADER, "got 2"),
+    ],
+    ids=["python-tag", "repeated-key", "items-not-mappings", "config-a-list", "two-documents"],
+)
+def test_broken_input_is_refused_in_one_line(stdin: str, message: str) -> None:
+    run = dbset_fn(stdin)
+
+    refused(run, message)
+    assert len(run.stderr.decode().splitlines()) == 1
+
+
+def _indented(text: str) -> str:
+    return "".join("  " + line for line in text.splitlines(keepends=True))
