@@ -39,6 +39,13 @@ def resource_list(items: list[Node], function_config: Node | None) -> bytes:
     return serialize(root).encode()
 
 
+def case_input(name: str) -> bytes:
+    """The ResourceList of a golden case's first run, as kpt would send it."""
+    case = GOLDEN / name
+    config = parse_documents(config_files(case)[0].read_text())[0]
+    return resource_list(parse_documents((case / "input.yaml").read_text()), config)
+
+
 def run_case(case: Path, items: list[Node] | None = None) -> Outcome:
     """Run the case's configs in order, from input.yaml or from the items given."""
     if items is None:

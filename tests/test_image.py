@@ -7,24 +7,17 @@ import subprocess
 
 import pytest
 from dbset_fn import __version__
-from dbset_fn.krm.yaml12 import parse_documents
 from e2e import IMAGE, needs, needs_image
-from golden_runner import GOLDEN, resource_list
+from golden_runner import case_input
 
 pytestmark = [needs_image, needs("dbset-fn")]
 
 LOCKED_DOWN = ["--network", "none", "--user", "nobody", "--read-only"]
 
 
-def golden_input(case: str) -> bytes:
-    items = parse_documents((GOLDEN / case / "input.yaml").read_text())
-    config = parse_documents((GOLDEN / case / "config.yaml").read_text())[0]
-    return resource_list(items, config)
-
-
 @pytest.mark.parametrize("case", ["seed", "error-invalid-names"])
 def test_the_image_gives_the_same_bytes_as_the_installed_command(case: str) -> None:
-    stdin = golden_input(case)
+    stdin = case_input(case)
 
     in_image = subprocess.run(
         ["podman", "run", "--rm", "-i", *LOCKED_DOWN, IMAGE], input=stdin, capture_output=True
