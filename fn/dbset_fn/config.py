@@ -603,7 +603,7 @@ def _problem_from(error: Any) -> ConfigProblem:
     value = error.get("input")
     kind = error["type"]
     if kind == "extra_forbidden":
-        return ConfigProblem(field, _unknown_field_message(location), value)
+        return ConfigProblem(field, _unknown_field_message(location), _abbreviated(value))
     if kind == "missing":
         return ConfigProblem(field, f"{field} is required", None)
     if kind == "literal_error":
@@ -615,7 +615,7 @@ def _problem_from(error: Any) -> ConfigProblem:
         message = f"{field} {_shown(value)} {error['ctx']['error']}"
     else:
         message = f"{field} {_shown(value)}: {error['msg']}"
-    return ConfigProblem(field, message, value)
+    return ConfigProblem(field, message, _abbreviated(value))
 
 
 def _field_path(location: tuple[str | int, ...]) -> str:
@@ -671,9 +671,20 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 def _shown(value: Any) -> str:
     try:
-        return json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        return repr(value)
+        text = repr(value)
+    return _abbreviated(text)
+
+
+MAX_SHOWN = 100
+
+
+def _abbreviated(value: Any) -> Any:
+    """A long string cut short, so that a message stays one readable line."""
+    if isinstance(value, str) and len(value) > MAX_SHOWN:
+        return f"{value[:MAX_SHOWN]}… ({len(value)} characters)"
+    return value
 
 
 def _type_of(value: Any) -> str:
