@@ -6,10 +6,8 @@ it renders resources for people without kpt or kustomize.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from pathlib import Path
 
 from . import __version__
 from .function import process_database_set
@@ -44,6 +42,22 @@ Set {DEBUG_VARIABLE}=1 to see the traceback of an internal error.
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Without arguments, at once the KRM function: kpt waits for its start-up."""
+    arguments = sys.argv[1:] if argv is None else argv
+    try:
+        if not arguments:
+            return run_function(process_database_set, DEBUG_VARIABLE)
+        return _command(arguments)
+    except BrokenPipeError:  # the reader went away (`| head`): no traceback, no more output
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _command(arguments: list[str]) -> int:
+    import argparse  # the KRM function never needs it
+
     parser = argparse.ArgumentParser(
         prog="dbset-fn",
         description=DESCRIPTION,
@@ -63,19 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="RESOURCES.yaml",
         help="files with the Cluster and other resources (default: stdin)",
     )
-    args = parser.parse_args(argv)
-    try:
-        if args.database_set == "schema" and not args.resources:
-            sys.stdout.write(json_schema_text())
-            return 0
-        if args.database_set is None:
-            return run_function(process_database_set, DEBUG_VARIABLE)
-        return render_files(args.database_set, args.resources)
-    except BrokenPipeError:  # the reader went away (`| head`): no traceback, no more output
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    args = parser.parse_args(arguments)
+    if args.database_set == "schema" and not args.resources:
+        sys.stdout.write(json_schema_text())
+        return 0
+    if args.database_set is None:
+        return run_function(process_database_set, DEBUG_VARIABLE)
+    return render_files(args.database_set, args.resources)
 
 
 def render_files(config_file: str, resource_files: list[str]) -> int:
@@ -103,7 +111,11 @@ def render_files(config_file: str, resource_files: list[str]) -> int:
 
 def _documents(name: str) -> list[MappingNode]:
     where = "stdin" if name == "-" else name
-    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with open(name, "rb") as file:
+            data = file.read()
     try:
         nodes = parse_documents(decode(data))
     except YamlError as problem:

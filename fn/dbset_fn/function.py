@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 
 from .config import InvalidConfig, load_database_set
@@ -51,5 +50,5 @@ def config_directory(items: list[KubeObject], function_config: KubeObject) -> st
 def _pointed_at(result: Result, function_config: KubeObject) -> Result:
     """Results about config fields point at the DatabaseSet, where the user fixes them."""
     if result.resource is None and result.field_path:
-        return dataclasses.replace(result, resource=function_config)
+        return result._replace(resource=function_config)
     return result

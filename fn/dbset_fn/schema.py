@@ -1,4 +1,4 @@
-"""The DatabaseSet's JSON Schema, made from the config model so the two cannot drift.
+"""The DatabaseSet's JSON Schema, made from the config records so the two cannot drift.
 
 Editors that speak yaml-language-server (VS Code's YAML extension, Neovim, Helix)
 validate and complete DatabaseSet files with it; schema/databaseset.schema.json is
@@ -11,12 +11,13 @@ import json
 from typing import Any
 
 from .config import API_VERSION, KIND, DatabaseSet
+from .records import json_schema as record_schema
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema() -> dict[str, Any]:
-    schema = DatabaseSet.model_json_schema(by_alias=True)
+    schema = record_schema(DatabaseSet)
     return {
         "$schema": SCHEMA_DIALECT,
         "title": KIND,

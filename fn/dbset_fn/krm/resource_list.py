@@ -6,7 +6,7 @@ nothing wrote to goes back out as that same text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -19,11 +19,10 @@ API_VERSION = "config.kubernetes.io/v1"
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
 
 
-@dataclass
-class ResourceList:
+class ResourceList(NamedTuple):
     items: list[KubeObject]
     function_config: KubeObject | None = None
-    results: list[Result] = field(default_factory=list)
+    results: list[Result] = []  # noqa: RUF012 - never changed, only replaced
 
 
 def parse_resource_list(text: str) -> ResourceList:

@@ -6,16 +6,14 @@ files appear only when they point somewhere: an empty placeholder helps nobody.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .objects import KubeObject
 
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     message: str
     severity: Severity = "error"
     resource: KubeObject | None = None

@@ -10,9 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .objects import KubeObject
 from .resource_list import ResourceList, format_resource_list, parse_resource_list
@@ -23,8 +22,7 @@ Processor = Callable[[list[KubeObject], KubeObject | None], tuple[list[KubeObjec
 """Maps (items, functionConfig) to (items, results); reports bad input as results."""
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     stdout: str
     stderr: str
     exit_code: int
@@ -65,6 +63,8 @@ def apply(
     except Exception as problem:
         message = f"internal error: {type(problem).__name__}: {problem}"
         if os.environ.get(debug_variable):
+            import traceback  # only a bug pays for it
+
             message += "\n" + traceback.format_exc()
         else:
             message += f" (set {debug_variable}=1 for the traceback)"

@@ -12,7 +12,7 @@ URI or a pgpass line it is escaped there, so any password works.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..config import DatabaseEntry
 
@@ -25,16 +25,14 @@ PASSWORD_IN_QUERY = "{{ .password | urlquery }}"
 PASSWORD_IN_PGPASS = '{{ .password | replace "\\\\" "\\\\\\\\" | replace ":" "\\\\:" }}'
 
 
-@dataclass(frozen=True)
-class Pooler:
+class Pooler(NamedTuple):
     """A CloudNativePG Pooler in front of the Cluster: its Service has the Pooler's name."""
 
     name: str
     transaction_mode: bool
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """Where the Cluster answers: its read-write Service, and optionally a Pooler."""
 
     cluster: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import DatabaseEntry, DatabaseOptions
+from ..records import yaml_names
 
 
 def database_for(
@@ -28,7 +29,7 @@ def database_for(
     }
 
 
-_OPTION_ORDER = [field.alias or name for name, field in DatabaseOptions.model_fields.items()]
+_OPTION_ORDER = yaml_names(DatabaseOptions)
 
 
 def _metadata(name: str, namespace: str) -> dict[str, str]:

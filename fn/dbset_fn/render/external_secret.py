@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import RELOAD_LABEL, DatabaseEntry, PasswordRef, SecretStoreRef, Spec
+from ..records import as_dict
 from .connection import PASSWORD, Endpoint, connection_keys
 from .password_generator import GENERATOR_API_VERSION, password_generator_name
 
@@ -56,7 +57,7 @@ def _external_secret(
 ) -> dict[str, Any]:
     store = ref.secretStore
     assert isinstance(store, SecretStoreRef)
-    remote = ref.model_dump(include={"key", "property", "version"}, exclude_none=True)
+    remote = as_dict(ref, exclude=frozenset({"secretStore"}))
     return _shell(
         entry,
         namespace,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import DatabaseEntry, Spec
+from ..records import as_dict
 
 
 def managed_role_for(entry: DatabaseEntry) -> dict[str, Any]:
@@ -44,7 +45,7 @@ def _role_settings(entry: DatabaseEntry) -> dict[str, Any]:
     role: dict[str, Any] = {"login": True}
     if entry.comment is not None:
         role["comment"] = entry.comment
-    role.update(entry.roleConfig.model_dump(exclude_none=True, exclude={"ensure"}))
+    role.update(as_dict(entry.roleConfig, exclude=frozenset({"ensure"})))
     if entry.has_password and entry.present:
         role["passwordSecret"] = {"name": entry.secret_name}
     return role
