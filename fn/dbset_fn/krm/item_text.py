@@ -14,13 +14,15 @@ node tree would give.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import namedtuple
 
 ItemHeader = namedtuple("ItemHeader", "api_version kind name namespace annotations")
 """What a function reads of every item: to recognise it, and to know its file."""
 
-_TOP_LEVEL_KEY = re.compile(r"[A-Za-z_][\w.-]*:(?: |\r?$)")
+_TOP_LEVEL_KEY = re.compile(r"[A-Za-z_][\w.-]*:(?: |$)")
+_AT_COLUMN_0 = re.compile(r"^[^ #\r\n]", re.MULTILINE)
 _KEY_VALUE = re.compile(r"""([A-Za-z0-9_./-][^:#'"\s]*|"[^"\\]*"|'(?:[^']|'')*'):(?: +(.*))?""")
 # `key: value` in its most common forms, read without further checks.
 _WORD = r"[A-Za-z0-9_/][A-Za-z0-9_./-]*"
@@ -34,41 +36,44 @@ _NOT_PLAIN_START = tuple("{[&*!|>%@`-?,")
 
 def split_items(text: str) -> tuple[str, list[tuple[str, int]]] | None:
     """(the ResourceList's text without its items, each item's text and first line),
-    or None when the text is not in the block layout kpt and kustomize write."""
+    or None when the text is not in the block layout kpt and kustomize write.
+
+    Only lines at column 0 are looked at: each starts a top-level key or an item, and
+    everything up to the next one belongs to it (comments and blank lines included).
+    """
     rest: list[str] = []
-    items: list[list[str]] = []
-    first_lines: list[int] = []
-    before_first_item: list[str] = []
+    items: list[tuple[str, int]] = []
+    starts = [match.start() for match in _AT_COLUMN_0.finditer(text)] + [len(text)]
+    if starts[0] > 0:
+        rest.append(text[: starts[0]])
     in_items = seen_items = False
-    for number, line in enumerate(text.splitlines(keepends=True)):
-        if line[:1] in (" ", "#", "\n", "\r"):
-            if not in_items:
-                rest.append(line)
-            elif items:
-                items[-1].append(line)
-            else:
-                before_first_item.append(line)
-        elif line.startswith("- ") or line.rstrip("\r\n") == "-":
+    line = text.count("\n", 0, starts[0])
+    pending_comments = ""  # between `items:` and the first item: they go with it
+    for start, end in itertools.pairwise(starts):
+        section = text[start:end]
+        first = section.partition("\n")[0].rstrip("\r")
+        if first.startswith("- ") or first == "-":
             if not in_items:
                 return None
-            items.append([*before_first_item, line] if not items else [line])
-            first_lines.append(number - len(before_first_item))
-            before_first_item = []
-        elif _TOP_LEVEL_KEY.match(line):
-            in_items = line.startswith("items:")
+            items.append((pending_comments + section, line - pending_comments.count("\n")))
+            pending_comments = ""
+        elif _TOP_LEVEL_KEY.match(first):
+            in_items = first.startswith("items:")
             if in_items:
-                if line.rstrip("\r\n") != "items:" or seen_items:
+                if first != "items:" or seen_items:
                     return None
                 seen_items = True
+                pending_comments = section.partition("\n")[2]
             else:
-                rest.append(line)
-        elif number == 0 and line.rstrip("\r\n") == "---":
-            rest.append(line)
+                rest.append(section)
+        elif start == 0 and first == "---":
+            rest.append(section)
         else:
             return None
-    if not seen_items or before_first_item:
+        line += section.count("\n")
+    if not seen_items or pending_comments:
         return None
-    return "".join(rest), [("".join(item), first_lines[i]) for i, item in enumerate(items)]
+    return "".join(rest), items
 
 
 def read_header(item: str) -> ItemHeader | None:
