@@ -81,8 +81,21 @@ def _items_of(root: KubeObject) -> list[KubeObject]:
     return items
 
 
+def unchanged_items(texts: list[str]) -> list[KubeObject]:
+    """Items made again from the texts they came in as."""
+    return [
+        KubeObject.from_text(text, read_header(text), f"ResourceList items[{position}]", 0)
+        for position, text in enumerate(texts)
+    ]
+
+
 def format_resource_list(resource_list: ResourceList) -> str:
-    """The output ResourceList: items as they are, then results if there are any.
+    return "".join(resource_list_parts(resource_list))
+
+
+def resource_list_parts(resource_list: ResourceList) -> list[str]:
+    """The output ResourceList in parts, to be written one after the other: items as
+    they are, then results if there are any.
 
     Items with their input text go out as that text; runs of the others are written
     together, as one sequence, in the same layout.
@@ -103,4 +116,4 @@ def format_resource_list(resource_list: ResourceList) -> str:
     if resource_list.results:
         results = [result.to_dict() for result in resource_list.results]
         parts.append(serialize(to_node({"results": results})))
-    return "".join(parts)
+    return parts

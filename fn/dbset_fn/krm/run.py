@@ -14,7 +14,12 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .objects import KubeObject
-from .resource_list import ResourceList, format_resource_list, parse_resource_list
+from .resource_list import (
+    ResourceList,
+    parse_resource_list,
+    resource_list_parts,
+    unchanged_items,
+)
 from .results import Result, error, has_errors
 from .yaml12 import YamlError
 
@@ -37,14 +42,42 @@ def decode(data: bytes) -> str:
 
 def process(data: bytes, processor: Processor, debug_variable: str) -> Outcome:
     """Run processor on a ResourceList given as bytes; never raises."""
+    parts, stderr, exit_code = _run(lambda: decode(data), processor, debug_variable)
+    return Outcome("".join(parts), stderr, exit_code)
+
+
+def run_function(processor: Processor, debug_variable: str) -> int:
+    """Entry point for kpt and kustomize: stdin to stdout, results also to stderr.
+
+    The cycle collector is off: a run lives for one ResourceList, its objects form no
+    cycles worth collecting, and with tens of thousands of live items each collection
+    pass would cost a fifth of the run.
+    """
+    gc.disable()
+    read = lambda: decode(sys.stdin.buffer.read())  # noqa: E731 - read in _run, held nowhere else
+    parts, stderr, exit_code = _run(read, processor, debug_variable)
+    sys.stdout.writelines(parts)
+    sys.stderr.write(stderr)
+    return exit_code
+
+
+def _run(
+    read: Callable[[], str], processor: Processor, debug_variable: str
+) -> tuple[list[str], str, int]:
+    """(the output's parts, stderr, exit code). The input is read here and let go once
+    split into items, so a large package is held once; on an error the items go out
+    as the text they came in as, whatever the processor did."""
     try:
-        text = decode(data)
+        text = read()
         resource_list = parse_resource_list(text)
     except YamlError as problem:
         return _finish(ResourceList([], None, [error(str(problem))]))
+    texts = [item.text for item in resource_list.items]
+    whole = text if None in texts else None  # items parsed whole: kept to parse again
+    del text
     items, results = apply(processor, resource_list, debug_variable)
     if has_errors(results):
-        items = parse_resource_list(text).items  # untouched, whatever the processor did
+        items = parse_resource_list(whole).items if whole is not None else unchanged_items(texts)
     return _finish(ResourceList(items, None, results))
 
 
@@ -71,21 +104,7 @@ def apply(
         return [], [error(message)]
 
 
-def _finish(resource_list: ResourceList) -> Outcome:
+def _finish(resource_list: ResourceList) -> tuple[list[str], str, int]:
     stderr = "".join(result.stderr_line() + "\n" for result in resource_list.results)
     exit_code = 1 if has_errors(resource_list.results) else 0
-    return Outcome(format_resource_list(resource_list), stderr, exit_code)
-
-
-def run_function(processor: Processor, debug_variable: str) -> int:
-    """Entry point for kpt and kustomize: stdin to stdout, results also to stderr.
-
-    The cycle collector is off: a run lives for one ResourceList, its objects form no
-    cycles worth collecting, and with tens of thousands of live items each collection
-    pass would cost a fifth of the run.
-    """
-    gc.disable()
-    outcome = process(sys.stdin.buffer.read(), processor, debug_variable)
-    sys.stdout.write(outcome.stdout)
-    sys.stderr.write(outcome.stderr)
-    return outcome.exit_code
+    return resource_list_parts(resource_list), stderr, exit_code
