@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections import namedtuple
 
 ItemHeader = namedtuple("ItemHeader", "api_version kind name namespace annotations")
@@ -117,7 +118,8 @@ def read_header(item: str) -> ItemHeader | None:
             pair = _key_and_value(content, None)
             if pair is None or pair[0] in annotations:
                 return None
-            annotations[pair[0]] = pair[1] or ""
+            # Shared strings: the same keys, and path twice, in every item.
+            annotations[sys.intern(pair[0])] = sys.intern(pair[1] or "")
         else:
             return None  # an annotation value over more lines
     header = (top.get("apiVersion", ""), top.get("kind", ""))

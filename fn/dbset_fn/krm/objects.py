@@ -50,6 +50,7 @@ class KubeObject:
         """where names an input item in errors, like `ResourceList items[3]`."""
         self._node: MappingNode | None = node
         self._text: str | None = None
+        self._data: dict[str, Any] | None = None
         self._header: ItemHeader | None = None
         self._where = where or "the resource"
         self._first_line = 0
@@ -57,7 +58,20 @@ class KubeObject:
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> KubeObject:
-        return cls(to_node(dict(value)))
+        """A new object; its node tree is built only if something writes to it, since
+        plain data takes a fraction of the memory when thousands are made."""
+        obj = cls.__new__(cls)
+        obj._node, obj._text, obj._data = None, None, dict(value)
+        metadata = obj._data.get("metadata") or {}
+        obj._header = ItemHeader(
+            obj._data.get("apiVersion", ""),
+            obj._data.get("kind", ""),
+            metadata.get("name", ""),
+            metadata.get("namespace", ""),
+            metadata.get("annotations") or {},
+        )
+        obj._where, obj._first_line, obj._checked = "the resource", 0, True
+        return obj
 
     @classmethod
     def from_text(
@@ -67,7 +81,7 @@ class KubeObject:
         first_line (from 0) of the input; where names it in errors. Without a header,
         the text is parsed at once."""
         obj = cls.__new__(cls)
-        obj._node, obj._text, obj._header = None, text, header
+        obj._node, obj._text, obj._data, obj._header = None, text, None, header
         obj._where, obj._first_line, obj._checked = where, first_line, False
         if header is None:
             obj._node = obj._parse()
@@ -77,7 +91,9 @@ class KubeObject:
     def node(self) -> MappingNode:
         """The node tree; an item read this far must not repeat a key, as a function
         reading it would see only one of the two values."""
-        if self._node is None:
+        if self._node is None and self._data is not None:
+            self._node, self._data = to_node(self._data), None
+        elif self._node is None:
             self._node = self._parse()
         if not self._checked:
             repeated = repeated_key(self._node)
@@ -120,8 +136,18 @@ class KubeObject:
             node = mapping_get(node, step)
         return node
 
+    def output_node(self) -> MappingNode:
+        """The node tree to write out: the object's own, or one made for the purpose and
+        not kept, for an object that is still plain data."""
+        return to_node(self._data) if self._node is None and self._data is not None else self.node
+
     def get(self, *path: str) -> Any:
         """The YAML 1.2 value at path, or None where the path does not lead."""
+        if self._node is None and self._data is not None:
+            value: Any = self._data
+            for step in path:
+                value = value.get(step) if isinstance(value, dict) else None
+            return value
         node = self.get_node(*path)
         return None if node is None else to_python(node)
 

@@ -16,6 +16,7 @@ from .results import Result
 from .yaml12 import NULL, SEQ, YamlError, mapping_get, parse_documents, serialize, to_node
 
 API_VERSION = "config.kubernetes.io/v1"
+WRITTEN_TOGETHER = 100  # new objects per emitter run: fast, and few node trees at a time
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
 
 
@@ -105,7 +106,10 @@ def resource_list_parts(resource_list: ResourceList) -> list[str]:
     pending: list[Node] = []
     for item in resource_list.items:
         if item.text is None:
-            pending.append(item.node)
+            pending.append(item.output_node())
+            if len(pending) == WRITTEN_TOGETHER:
+                parts.append(serialize(SequenceNode(SEQ, pending, flow_style=False)))
+                pending = []
             continue
         if pending:
             parts.append(serialize(SequenceNode(SEQ, pending, flow_style=False)))
