@@ -35,46 +35,47 @@ _METADATA_HEADER = frozenset({"name", "namespace", "annotations"})
 _NOT_PLAIN_START = tuple("{[&*!|>%@`-?,")
 
 
-def split_items(text: str) -> tuple[str, list[tuple[str, int]]] | None:
-    """(the ResourceList's text without its items, each item's text and first line),
-    or None when the text is not in the block layout kpt and kustomize write.
+def split_items(text: str) -> tuple[str, list[tuple[int, int, int]]] | None:
+    """(the ResourceList's text without its items, each item's start, end and first
+    line in text), or None when text is not in the block layout kpt and kustomize write.
 
     Only lines at column 0 are looked at: each starts a top-level key or an item, and
     everything up to the next one belongs to it (comments and blank lines included).
     """
     rest: list[str] = []
-    items: list[tuple[str, int]] = []
+    spans: list[tuple[int, int, int]] = []
     starts = [match.start() for match in _AT_COLUMN_0.finditer(text)] + [len(text)]
     if starts[0] > 0:
         rest.append(text[: starts[0]])
     in_items = seen_items = False
     line = text.count("\n", 0, starts[0])
-    pending_comments = ""  # between `items:` and the first item: they go with it
+    first_item_from = None  # after `items:`: comments up to the first item go with it
     for start, end in itertools.pairwise(starts):
-        section = text[start:end]
-        first = section.partition("\n")[0].rstrip("\r")
+        newline = text.find("\n", start, end)
+        first = text[start : end if newline < 0 else newline].rstrip("\r")
         if first.startswith("- ") or first == "-":
             if not in_items:
                 return None
-            items.append((pending_comments + section, line - pending_comments.count("\n")))
-            pending_comments = ""
+            from_ = start if first_item_from is None else first_item_from
+            spans.append((from_, end, line - text.count("\n", from_, start)))
+            first_item_from = None
         elif _TOP_LEVEL_KEY.match(first):
             in_items = first.startswith("items:")
             if in_items:
                 if first != "items:" or seen_items:
                     return None
                 seen_items = True
-                pending_comments = section.partition("\n")[2]
+                first_item_from = end if newline < 0 else newline + 1
             else:
-                rest.append(section)
+                rest.append(text[start:end])
         elif start == 0 and first == "---":
-            rest.append(section)
+            rest.append(text[start:end])
         else:
             return None
-        line += section.count("\n")
-    if not seen_items or pending_comments:
+        line += text.count("\n", start, end)
+    if not seen_items or (first_item_from is not None and text[first_item_from:].strip()):
         return None
-    return "".join(rest), items
+    return "".join(rest), spans
 
 
 def read_header(item: str) -> ItemHeader | None:

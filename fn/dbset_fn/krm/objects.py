@@ -49,7 +49,9 @@ class KubeObject:
     def __init__(self, node: MappingNode, where: str | None = None) -> None:
         """where names an input item in errors, like `ResourceList items[3]`."""
         self._node: MappingNode | None = node
-        self._text: str | None = None
+        self._source: str | None = None  # the input the item's text is part of
+        self._start = self._end = 0
+        self._changed = False
         self._data: dict[str, Any] | None = None
         self._header: ItemHeader | None = None
         self._where = where or "the resource"
@@ -61,7 +63,9 @@ class KubeObject:
         """A new object; its node tree is built only if something writes to it, since
         plain data takes a fraction of the memory when thousands are made."""
         obj = cls.__new__(cls)
-        obj._node, obj._text, obj._data = None, None, dict(value)
+        obj._node, obj._source, obj._data = None, None, dict(value)
+        obj._start = obj._end = 0
+        obj._changed = False
         metadata = obj._data.get("metadata") or {}
         obj._header = ItemHeader(
             obj._data.get("apiVersion", ""),
@@ -75,17 +79,28 @@ class KubeObject:
 
     @classmethod
     def from_text(
-        cls, text: str, header: ItemHeader | None, where: str, first_line: int
+        cls, source: str, span: tuple[int, int, int], header: ItemHeader | None, where: str
     ) -> KubeObject:
-        """An item as a ResourceList carries it ("- " and the item's lines), starting at
-        first_line (from 0) of the input; where names it in errors. Without a header,
-        the text is parsed at once."""
+        """An item as a ResourceList carries it ("- " and the item's lines): the part of
+        source from span's start to its end, starting at its line (from 0) of source;
+        where names it in errors. Without a header, the text is parsed at once.
+
+        The item keeps a reference into source, not a copy: a large input is held once.
+        """
         obj = cls.__new__(cls)
-        obj._node, obj._text, obj._data, obj._header = None, text, None, header
-        obj._where, obj._first_line, obj._checked = where, first_line, False
+        obj._node, obj._source, obj._data, obj._header = None, source, None, header
+        obj._start, obj._end, obj._first_line = span
+        obj._where, obj._checked, obj._changed = where, False, False
         if header is None:
             obj._node = obj._parse()
         return obj
+
+    def as_received(self) -> KubeObject:
+        """The item as it came in, whatever has been written to it since."""
+        if self._source is None:
+            raise ValueError("only an item that came in as text can be made again")
+        span = (self._start, self._end, self._first_line)
+        return KubeObject.from_text(self._source, span, self._header, self._where)
 
     @property
     def node(self) -> MappingNode:
@@ -109,12 +124,15 @@ class KubeObject:
     @property
     def text(self) -> str | None:
         """The text the item came in as, while nothing has written to it."""
-        return self._text
+        if self._source is None or self._changed:
+            return None
+        return self._source[self._start : self._end]
 
     def _parse(self) -> MappingNode:
-        assert self._text is not None
+        assert self._source is not None
+        text = self._source[self._start : self._end]
         try:  # blank lines first, so that errors give the line in the whole input
-            documents = parse_documents("\n" * self._first_line + self._text)
+            documents = parse_documents("\n" * self._first_line + text)
         except YamlError as problem:
             raise YamlError(f"{self._where}: {problem}") from None
         item = documents[0].value[0]
@@ -237,7 +255,7 @@ class KubeObject:
     def set(self, *path: str, value: Any) -> None:
         """Set the value at a path of mapping keys, creating mappings on the way."""
         node = self.node
-        self._text = None
+        self._changed = True
         for step in path[:-1]:
             child = mapping_get(node, step)
             if not isinstance(child, MappingNode):
@@ -247,7 +265,7 @@ class KubeObject:
         mapping_set(node, path[-1], to_node(value))
 
     def delete(self, *path: str) -> None:
-        self._text = None
+        self._changed = True
         parent = self.get_node(*path[:-1])
         if isinstance(parent, MappingNode):
             mapping_delete(parent, path[-1])

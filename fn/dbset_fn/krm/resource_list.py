@@ -6,6 +6,7 @@ nothing wrote to goes back out as that same text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -40,9 +41,9 @@ def parse_resource_list(text: str) -> ResourceList:
     else:
         items = [
             KubeObject.from_text(
-                item, read_header(item), f"ResourceList items[{position}]", first_line
+                text, span, read_header(text[span[0] : span[1]]), f"ResourceList items[{i}]"
             )
-            for position, (item, first_line) in enumerate(split[1])
+            for i, span in enumerate(split[1])
         ]
     config_node = mapping_get(root.node, "functionConfig")
     if (
@@ -82,42 +83,34 @@ def _items_of(root: KubeObject) -> list[KubeObject]:
     return items
 
 
-def unchanged_items(texts: list[str]) -> list[KubeObject]:
-    """Items made again from the texts they came in as."""
-    return [
-        KubeObject.from_text(text, read_header(text), f"ResourceList items[{position}]", 0)
-        for position, text in enumerate(texts)
-    ]
-
-
 def format_resource_list(resource_list: ResourceList) -> str:
     return "".join(resource_list_parts(resource_list))
 
 
-def resource_list_parts(resource_list: ResourceList) -> list[str]:
-    """The output ResourceList in parts, to be written one after the other: items as
-    they are, then results if there are any.
+def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
+    """The output ResourceList in parts, each made as it is asked for: items as they
+    are, then results if there are any.
 
     Items with their input text go out as that text; runs of the others are written
     together, as one sequence, in the same layout.
     """
-    parts = [f"apiVersion: {API_VERSION}\nkind: ResourceList\n"]
-    parts.append("items:\n" if resource_list.items else "items: []\n")
+    yield f"apiVersion: {API_VERSION}\nkind: ResourceList\n"
+    yield "items:\n" if resource_list.items else "items: []\n"
     pending: list[Node] = []
     for item in resource_list.items:
-        if item.text is None:
+        text = item.text
+        if text is None:
             pending.append(item.output_node())
             if len(pending) == WRITTEN_TOGETHER:
-                parts.append(serialize(SequenceNode(SEQ, pending, flow_style=False)))
+                yield serialize(SequenceNode(SEQ, pending, flow_style=False))
                 pending = []
             continue
         if pending:
-            parts.append(serialize(SequenceNode(SEQ, pending, flow_style=False)))
+            yield serialize(SequenceNode(SEQ, pending, flow_style=False))
             pending = []
-        parts.append(item.text if item.text.endswith("\n") else item.text + "\n")
+        yield text if text.endswith("\n") else text + "\n"
     if pending:
-        parts.append(serialize(SequenceNode(SEQ, pending, flow_style=False)))
+        yield serialize(SequenceNode(SEQ, pending, flow_style=False))
     if resource_list.results:
         results = [result.to_dict() for result in resource_list.results]
-        parts.append(serialize(to_node({"results": results})))
-    return parts
+        yield serialize(to_node({"results": results}))

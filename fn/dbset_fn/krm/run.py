@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from .objects import KubeObject
@@ -18,7 +18,6 @@ from .resource_list import (
     ResourceList,
     parse_resource_list,
     resource_list_parts,
-    unchanged_items,
 )
 from .results import Result, error, has_errors
 from .yaml12 import YamlError
@@ -56,28 +55,33 @@ def run_function(processor: Processor, debug_variable: str) -> int:
     gc.disable()
     read = lambda: decode(sys.stdin.buffer.read())  # noqa: E731 - read in _run, held nowhere else
     parts, stderr, exit_code = _run(read, processor, debug_variable)
-    sys.stdout.writelines(parts)
+    for part in parts:  # one at a time: items' texts are cut from the input as written
+        sys.stdout.write(part)
     sys.stderr.write(stderr)
     return exit_code
 
 
 def _run(
     read: Callable[[], str], processor: Processor, debug_variable: str
-) -> tuple[list[str], str, int]:
-    """(the output's parts, stderr, exit code). The input is read here and let go once
-    split into items, so a large package is held once; on an error the items go out
-    as the text they came in as, whatever the processor did."""
+) -> tuple[Iterator[str], str, int]:
+    """(the output's parts, stderr, exit code). The input is read here and held only by
+    the items, once; on an error the items go out as they came in, whatever the
+    processor did to them."""
     try:
         text = read()
         resource_list = parse_resource_list(text)
     except YamlError as problem:
         return _finish(ResourceList([], None, [error(str(problem))]))
-    texts = [item.text for item in resource_list.items]
-    whole = text if None in texts else None  # items parsed whole: kept to parse again
+    received = list(resource_list.items)
+    as_text = all(item.text is not None for item in received)
+    whole = None if as_text else text  # items parsed whole: kept to parse again
     del text
     items, results = apply(processor, resource_list, debug_variable)
     if has_errors(results):
-        items = parse_resource_list(whole).items if whole is not None else unchanged_items(texts)
+        if as_text:
+            items = [item.as_received() for item in received]
+        else:
+            items = parse_resource_list(whole).items
     return _finish(ResourceList(items, None, results))
 
 
@@ -104,7 +108,7 @@ def apply(
         return [], [error(message)]
 
 
-def _finish(resource_list: ResourceList) -> tuple[list[str], str, int]:
+def _finish(resource_list: ResourceList) -> tuple[Iterator[str], str, int]:
     stderr = "".join(result.stderr_line() + "\n" for result in resource_list.results)
     exit_code = 1 if has_errors(resource_list.results) else 0
     return resource_list_parts(resource_list), stderr, exit_code
