@@ -14,22 +14,13 @@ import subprocess
 
 import pytest
 from e2e import needs
+from resource_lists import CLUSTER, HEADER
 
 pytestmark = needs("dbset-fn")
 
 SECONDS = 2
 MEMORY = 1 << 30
 
-HEADER = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
-CLUSTER = """\
-- apiVersion: postgresql.cnpg.io/v1
-  kind: Cluster
-  metadata:
-    name: prod-pg17
-    namespace: postgres
-  spec:
-    instances: 1
-"""
 CONFIG = """\
 functionConfig:
   apiVersion: dbset.krm.dev/v1alpha1

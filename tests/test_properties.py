@@ -14,18 +14,11 @@ from dbset_fn.krm.item_text import read_header
 from dbset_fn.names import RESERVED_DATABASES, RESERVED_ROLES, kubernetes_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from resource_lists import CLUSTER
+from resource_lists import HEADER as RESOURCE_LIST
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-HEADER = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"
-CLUSTER = """\
-- apiVersion: postgresql.cnpg.io/v1
-  kind: Cluster
-  metadata:
-    name: prod-pg17
-    namespace: postgres
-  spec:
-    instances: 1
-"""
+HEADER = RESOURCE_LIST + "items:\n"
 SECRET_VALUE = "s3cr3t-Value-that-must-stay-put"
 
 
