@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from . import names
 from .krm import KubeObject, YamlError
-from .records import Invalid, Problem, Record, field, read, replace, written
+from .records import Check, Invalid, Problem, Record, field, read, replace, written
 
 API_VERSION = "dbset.krm.dev/v1alpha1"
 KIND = "DatabaseSet"
@@ -42,7 +42,7 @@ def _not_empty(value: str) -> str | None:
     return "must not be empty" if not value else None
 
 
-def _not_blank(meaning: str):
+def _not_blank(meaning: str) -> Check:
     def check(value: str) -> str | None:
         if not value.strip() or value != value.strip():
             return f"must be {meaning}, not empty, without spaces around it"

@@ -301,8 +301,8 @@ def _type_of(value: Any) -> str:
 def json_schema(record_class: type) -> dict[str, Any]:
     """The JSON Schema (2020-12) of a record: what `read` accepts, less the checks."""
     definitions: dict[str, Any] = {}
-    root = _schema_of(record_class, definitions)
-    return {**definitions.pop(record_class.__name__), "$defs": definitions} if root else {}
+    _schema_of(record_class, definitions)
+    return {**definitions.pop(record_class.__name__), "$defs": definitions}
 
 
 def _schema_of(kind: Any, definitions: dict[str, Any]) -> dict[str, Any]:

@@ -47,34 +47,41 @@ class KubeObject:
     """A resource as a YAML mapping node, with the accessors a function needs."""
 
     def __init__(self, node: MappingNode, where: str | None = None) -> None:
-        """where names an input item in errors, like `ResourceList items[3]`."""
-        self._node: MappingNode | None = node
-        self._source: str | None = None  # the input the item's text is part of
-        self._start = self._end = 0
-        self._changed = False
-        self._data: dict[str, Any] | None = None
-        self._header: ItemHeader | None = None
-        self._where = where or "the resource"
-        self._first_line = 0
-        self._checked = where is None  # only input items are checked for repeated keys
+        """where names an input item in errors, like `ResourceList items[3]`; only input
+        items are checked for repeated keys."""
+        self._setup(node=node, where=where or "the resource", checked=where is None)
+
+    def _setup(
+        self,
+        *,
+        node: MappingNode | None = None,
+        data: dict[str, Any] | None = None,
+        source: str | None = None,
+        span: tuple[int, int, int] = (0, 0, 0),
+        header: ItemHeader | None = None,
+        where: str = "the resource",
+        checked: bool = True,
+    ) -> None:
+        """One object has one of: a node tree, plain data, or its text in source."""
+        self._node, self._data, self._source, self._header = node, data, source, header
+        self._start, self._end, self._first_line = span  # of the text in source
+        self._where, self._checked, self._changed = where, checked, False
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> KubeObject:
         """A new object; its node tree is built only if something writes to it, since
         plain data takes a fraction of the memory when thousands are made."""
-        obj = cls.__new__(cls)
-        obj._node, obj._source, obj._data = None, None, dict(value)
-        obj._start = obj._end = 0
-        obj._changed = False
-        metadata = obj._data.get("metadata") or {}
-        obj._header = ItemHeader(
-            obj._data.get("apiVersion", ""),
-            obj._data.get("kind", ""),
+        data = dict(value)
+        metadata = data.get("metadata") or {}
+        header = ItemHeader(
+            data.get("apiVersion", ""),
+            data.get("kind", ""),
             metadata.get("name", ""),
             metadata.get("namespace", ""),
             metadata.get("annotations") or {},
         )
-        obj._where, obj._first_line, obj._checked = "the resource", 0, True
+        obj = cls.__new__(cls)
+        obj._setup(data=data, header=header)
         return obj
 
     @classmethod
@@ -88,9 +95,7 @@ class KubeObject:
         The item keeps a reference into source, not a copy: a large input is held once.
         """
         obj = cls.__new__(cls)
-        obj._node, obj._source, obj._data, obj._header = None, source, None, header
-        obj._start, obj._end, obj._first_line = span
-        obj._where, obj._checked, obj._changed = where, False, False
+        obj._setup(source=source, span=span, header=header, where=where, checked=False)
         if header is None:
             obj._node = obj._parse()
         return obj

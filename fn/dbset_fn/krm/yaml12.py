@@ -365,7 +365,6 @@ def _int_value(text: str) -> int:
         raise YamlError(f'"{text}" is tagged as an integer but is not one') from None
 
 
-_SIMPLE_WORD = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./-]*")
 _ONE_PRINTABLE_LINE = re.compile(r"[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]|[\x21-\x7e]")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_PLAIN = re.compile(r": | #|:$")
@@ -401,13 +400,11 @@ def _string_style(text: str) -> str | None:
     """Literal blocks for multi-line text; plain where safe; else quotes, double
     unless the text holds a double quote (JSON reads better in single quotes).
 
-    Names and words, most of what a function writes, skip the emitter's slow analysis.
+    One printable line, most of what a function writes, skips the emitter's slow analysis.
     """
     ambiguous = (
         plain_scalar_tag(text) != STR or _Yaml11.resolve(ScalarNode, text, (True, False)) != STR
     )
-    if _SIMPLE_WORD.fullmatch(text):
-        return '"' if ambiguous else None
     if _ONE_PRINTABLE_LINE.fullmatch(text):  # what the emitter's analysis would decide
         starts_plain = text[0] not in _INDICATORS or (
             text[0] in "-?:" and text[1:2] not in ("", " ")
