@@ -8,8 +8,10 @@ are never modified; the Cluster that gains roles is a copy.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -32,8 +34,16 @@ from .render import (
 
 CLUSTER_API_VERSION = "postgresql.cnpg.io/v1"
 
-Generated = tuple[int, KubeObject]
-"""An object to emit, with the position of the entry it was generated for."""
+MADE_TOGETHER = 100  # objects written to text at once: fast, and few kept as data
+
+
+class Generated(NamedTuple):
+    """An object to emit, and what it claims besides its name, read while it was data."""
+
+    position: int  # of the entry it was generated for
+    obj: KubeObject
+    writes: ObjectKey | None  # the Secret an ExternalSecret writes
+    manages: tuple[str, str, str] | None  # a Database's namespace, Cluster and database
 
 
 def transform(
@@ -62,8 +72,10 @@ def transform(
     results += collisions(generated, kept, spec, set_name)
     if has_errors(results):
         return items, results
-    results += list(removal_warnings(previous.values(), spec))
-    return kept + [obj for _, obj in generated], results
+    made = {key_of(made.obj) for made in generated}
+    pruned = [obj for key, obj in previous.items() if key not in made]
+    results += list(removal_warnings(pruned, spec))
+    return kept + [made.obj for made in generated], results
 
 
 # The target Cluster ------------------------------------------------------------------
@@ -250,7 +262,21 @@ def generate(
 ) -> Iterator[Generated]:
     """Per entry: its DatabaseRole (when roles are objects) and Database, its password
     generator, then its credentials in the Cluster's namespace and in the app's; each
-    marked as the set's and placed in its file."""
+    marked as the set's and placed in its file. Made a hundred at a time, as text."""
+    documents = _placed_documents(spec, set_name, endpoint, previous, config_dir)
+    while batch := list(itertools.islice(documents, MADE_TOGETHER)):
+        objects = KubeObject.from_dicts([document for _, document in batch])
+        for (position, document), obj in zip(batch, objects, strict=True):
+            yield Generated(position, obj, _written_secret(document), _managed_database(document))
+
+
+def _placed_documents(
+    spec: Spec,
+    set_name: str,
+    endpoint: Endpoint,
+    previous: dict[ObjectKey, KubeObject],
+    config_dir: str,
+) -> Iterator[tuple[int, dict]]:
     for position, entry in enumerate(spec.databases):
         for document in _documents_for(entry, spec, endpoint):
             metadata = document["metadata"]
@@ -263,7 +289,22 @@ def generate(
                 | {OWNER: set_name}
                 | placement(key, previous.get(key), config_dir)
             )
-            yield position, KubeObject.from_dict(document)
+            yield position, document
+
+
+def _written_secret(document: dict) -> ObjectKey | None:
+    """The Secret an ExternalSecret writes; ESO would fight over one that exists."""
+    if document["kind"] != "ExternalSecret":
+        return None
+    namespace = document["metadata"].get("namespace", "")
+    return ("", "Secret", namespace, document["spec"]["target"]["name"])
+
+
+def _managed_database(document: dict) -> tuple[str, str, str] | None:
+    if document["kind"] != "Database":
+        return None
+    spec = document["spec"]
+    return (document["metadata"].get("namespace", ""), spec["cluster"]["name"], spec["name"])
 
 
 def _key_of_document(document: dict) -> ObjectKey:
@@ -323,36 +364,25 @@ def collisions(
         for obj in others
         if obj.is_kind(CLUSTER_API_VERSION, "Database")
     }
-    for position, obj in generated:
+    for position, obj, writes, manages in generated:
         made = (
             f'DatabaseSet "{set_name}" generates {obj.describe()} for '
             f'spec.databases[{position}] ("{spec.databases[position].name}")'
         )
         if other := by_key.get(key_of(obj)):
             yield _in_the_way(other, f"{_whose(other)}, but {made}; rename or remove it")
-        elif other := by_key.get(_target_secret_key(obj)):
+        elif other := by_key.get(writes):
             yield _in_the_way(
                 other, f"{_whose(other)}, but {made}, which writes that Secret; remove it"
             )
         elif other := by_file.get((obj.path, obj.index)):
             yield _in_the_way(other, f"takes the file where {made}; move it to another file")
-        elif obj.kind == "Database" and (
-            other := by_database.get(
-                (obj.namespace, obj.get("spec", "cluster", "name"), obj.get("spec", "name"))
-            )
-        ):
+        elif other := by_database.get(manages):
             yield _in_the_way(
                 other,
                 f"{_whose(other)} and manages the same PostgreSQL database, but {made}; "
                 "CloudNativePG lets only one Database object manage a database, so remove it",
             )
-
-
-def _target_secret_key(obj: KubeObject) -> tuple[str, str, str, str] | None:
-    """The Secret an ExternalSecret writes; ESO would fight over one that exists."""
-    if obj.kind != "ExternalSecret":
-        return None
-    return ("", "Secret", obj.namespace, obj.get("spec", "target", "name"))
 
 
 def _whose(obj: KubeObject) -> str:
@@ -369,12 +399,14 @@ def _in_the_way(other: KubeObject, why: str) -> Result:
     )
 
 
-def removal_warnings(previous: Iterable[KubeObject], spec: Spec) -> Iterator[Result]:
+def removal_warnings(pruned: Iterable[KubeObject], spec: Spec) -> Iterator[Result]:
     """Pruning stops managing a database; PostgreSQL keeps it. Say so, and how to drop it."""
     listed = {entry.name for entry in spec.databases}
-    for obj in previous:
+    for obj in pruned:
+        if obj.kind != "Database":
+            continue
         name = obj.get("spec", "name")
-        if obj.kind != "Database" or name in listed or obj.get("spec", "ensure") == "absent":
+        if name in listed or obj.get("spec", "ensure") == "absent":
             continue
         if obj.get("spec", "databaseReclaimPolicy") == "delete":
             kept = f'role "{name}" (CloudNativePG drops database "{name}" with its Database object)'

@@ -20,7 +20,8 @@ import sys
 from collections import namedtuple
 
 ItemHeader = namedtuple("ItemHeader", "api_version kind name namespace annotations")
-"""What a function reads of every item: to recognise it, and to know its file."""
+"""What a function reads of every item: to recognise it, and to know its file.
+annotations is flat, (key, value, key, value, ...): a tuple is half a dict's size."""
 
 _TOP_LEVEL_KEY = re.compile(r"[A-Za-z_][\w.-]*:(?: |$)")
 _AT_COLUMN_0 = re.compile(r"^[^ #\r\n]", re.MULTILINE)
@@ -35,15 +36,22 @@ _METADATA_HEADER = frozenset({"name", "namespace", "annotations"})
 _NOT_PLAIN_START = tuple("{[&*!|>%@`-?,")
 
 
-def split_items(text: str) -> tuple[str, list[tuple[int, int, int]]] | None:
-    """(the ResourceList's text without its items, each item's start, end and first
-    line in text), or None when text is not in the block layout kpt and kustomize write.
+Span = tuple[int, int, int]
+"""Where a part of a text is: its start, its end, and its first line (from 0)."""
+
+
+def split_items(text: str) -> tuple[str, list[Span], Span | None] | None:
+    """(the ResourceList's text without its items and functionConfig, each item's span,
+    the functionConfig's span), or None when text is not in the block layout kpt and
+    kustomize write.
 
     Only lines at column 0 are looked at: each starts a top-level key or an item, and
     everything up to the next one belongs to it (comments and blank lines included).
+    A functionConfig is split off only when its value is on the lines below its key.
     """
     rest: list[str] = []
-    spans: list[tuple[int, int, int]] = []
+    spans: list[Span] = []
+    config: Span | None = None
     starts = [match.start() for match in _AT_COLUMN_0.finditer(text)] + [len(text)]
     if starts[0] > 0:
         rest.append(text[: starts[0]])
@@ -66,6 +74,8 @@ def split_items(text: str) -> tuple[str, list[tuple[int, int, int]]] | None:
                     return None
                 seen_items = True
                 first_item_from = end if newline < 0 else newline + 1
+            elif first == "functionConfig:" and config is None:
+                config = (start, end, line)
             else:
                 rest.append(text[start:end])
         elif start == 0 and first == "---":
@@ -75,11 +85,13 @@ def split_items(text: str) -> tuple[str, list[tuple[int, int, int]]] | None:
         line += text.count("\n", start, end)
     if not seen_items or (first_item_from is not None and text[first_item_from:].strip()):
         return None
-    return "".join(rest), spans
+    return "".join(rest), spans, config
 
 
 def read_header(item: str) -> ItemHeader | None:
-    """The item's header, or None where it is written in any but the plain way."""
+    """The header of an item ("- " and its lines) or of a top-level key's block value
+    (the key's line and the lines below it), or None where it is written in any but
+    the plain way."""
     top: dict[str, str | None] = {}
     metadata: dict[str, str | None] = {}
     annotations: dict[str, str] = {}
@@ -88,6 +100,8 @@ def read_header(item: str) -> ItemHeader | None:
         return None
     for number, line in enumerate(item.split("\n")):
         if number == 0:
+            if not line.startswith("-"):
+                continue  # a top-level key: its value is on the lines below
             line = "  " + line[2:]
         elif section is not None and section != "metadata" and line.startswith("   "):
             continue  # most lines: deep in spec or data
@@ -127,7 +141,7 @@ def read_header(item: str) -> ItemHeader | None:
     header += (metadata.get("name", ""), metadata.get("namespace", ""))
     if None in header or metadata.get("annotations") is not None:
         return None
-    return ItemHeader(*header, annotations)
+    return ItemHeader(*header, tuple(itertools.chain.from_iterable(annotations.items())))
 
 
 def _key_and_value(content: str, read: frozenset[str] | None) -> tuple[str, str | None] | None:

@@ -11,13 +11,16 @@ further, and it goes out as the very text it came in as.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .item_text import ItemHeader
 from .yaml12 import (
+    SEQ,
     YamlError,
     copy_node,
     mapping_delete,
@@ -25,6 +28,7 @@ from .yaml12 import (
     mapping_set,
     parse_documents,
     repeated_key,
+    serialize,
     to_node,
     to_python,
 )
@@ -41,10 +45,26 @@ ORCHESTRATOR_PREFIXES = (
     "config.k8s.io/",
     "kustomize.config.k8s.io/",
 )
+_ITEM_START = re.compile(r"^-(?: |$)", re.MULTILINE)  # in a block sequence at column 0
 
 
 class KubeObject:
-    """A resource as a YAML mapping node, with the accessors a function needs."""
+    """A resource as a YAML mapping node, with the accessors a function needs.
+
+    Slots, not a __dict__: a large package has tens of thousands of items.
+    """
+
+    __slots__ = (
+        "_changed",
+        "_checked",
+        "_end",
+        "_first_line",
+        "_header",
+        "_node",
+        "_source",
+        "_start",
+        "_where",
+    )
 
     def __init__(self, node: MappingNode, where: str | None = None) -> None:
         """where names an input item in errors, like `ResourceList items[3]`; only input
@@ -55,49 +75,55 @@ class KubeObject:
         self,
         *,
         node: MappingNode | None = None,
-        data: dict[str, Any] | None = None,
         source: str | None = None,
         span: tuple[int, int, int] = (0, 0, 0),
         header: ItemHeader | None = None,
-        where: str = "the resource",
+        where: str | int = "the resource",
         checked: bool = True,
     ) -> None:
-        """One object has one of: a node tree, plain data, or its text in source."""
-        self._node, self._data, self._source, self._header = node, data, source, header
+        """One object has a node tree, or its text in source and the header read from it."""
+        self._node, self._source, self._header = node, source, header
         self._start, self._end, self._first_line = span  # of the text in source
         self._where, self._checked, self._changed = where, checked, False
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> KubeObject:
-        """A new object; its node tree is built only if something writes to it, since
-        plain data takes a fraction of the memory when thousands are made."""
-        data = dict(value)
-        metadata = data.get("metadata") or {}
-        header = ItemHeader(
-            data.get("apiVersion", ""),
-            data.get("kind", ""),
-            metadata.get("name", ""),
-            metadata.get("namespace", ""),
-            metadata.get("annotations") or {},
-        )
-        obj = cls.__new__(cls)
-        obj._setup(data=data, header=header)
-        return obj
+        return cls.from_dicts([value])[0]
+
+    @classmethod
+    def from_dicts(cls, values: Sequence[Mapping[str, Any]]) -> list[KubeObject]:
+        """New objects, written out as text at once and kept as that text: thousands of
+        new objects take a third of the memory as text, and are written only once."""
+        text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in values]))
+        starts = [match.start() for match in _ITEM_START.finditer(text)] + [len(text)]
+        return [
+            cls._from_source(text, (start, end, 0), _header_of(value), "the resource")
+            for value, (start, end) in zip(values, itertools.pairwise(starts), strict=True)
+        ]
 
     @classmethod
     def from_text(
-        cls, source: str, span: tuple[int, int, int], header: ItemHeader | None, where: str
+        cls, source: str, span: tuple[int, int, int], header: ItemHeader | None, where: str | int
     ) -> KubeObject:
-        """An item as a ResourceList carries it ("- " and the item's lines): the part of
-        source from span's start to its end, starting at its line (from 0) of source;
-        where names it in errors. Without a header, the text is parsed at once.
+        """An item as a ResourceList carries it ("- " and the item's lines, or a top-level
+        key's line and the lines below it): the part of source from span's start to its
+        end, starting at its line (from 0) of source; where names it in errors (a number:
+        `ResourceList items[number]`). Without a header, the text is parsed at once.
 
         The item keeps a reference into source, not a copy: a large input is held once.
         """
-        obj = cls.__new__(cls)
-        obj._setup(source=source, span=span, header=header, where=where, checked=False)
+        obj = cls._from_source(source, span, header, where)
+        obj._checked = False
         if header is None:
             obj._node = obj._parse()
+        return obj
+
+    @classmethod
+    def _from_source(
+        cls, source: str, span: tuple[int, int, int], header: ItemHeader | None, where: str | int
+    ) -> KubeObject:
+        obj = cls.__new__(cls)
+        obj._setup(source=source, span=span, header=header, where=where)
         return obj
 
     def as_received(self) -> KubeObject:
@@ -108,19 +134,23 @@ class KubeObject:
         return KubeObject.from_text(self._source, span, self._header, self._where)
 
     @property
+    def _named(self) -> str:
+        """How errors name the object."""
+        where = self._where
+        return f"ResourceList items[{where}]" if isinstance(where, int) else where
+
+    @property
     def node(self) -> MappingNode:
         """The node tree; an item read this far must not repeat a key, as a function
         reading it would see only one of the two values."""
-        if self._node is None and self._data is not None:
-            self._node, self._data = to_node(self._data), None
-        elif self._node is None:
+        if self._node is None:
             self._node = self._parse()
         if not self._checked:
             repeated = repeated_key(self._node)
             if repeated is not None:
                 line = repeated.start_mark.line + 1
                 raise YamlError(
-                    f'{self._where} must not have the key "{repeated.value}" twice in one '
+                    f'{self._named} must not have the key "{repeated.value}" twice in one '
                     f"mapping (line {line}); keep one"
                 )
             self._checked = True
@@ -139,10 +169,11 @@ class KubeObject:
         try:  # blank lines first, so that errors give the line in the whole input
             documents = parse_documents("\n" * self._first_line + text)
         except YamlError as problem:
-            raise YamlError(f"{self._where}: {problem}") from None
-        item = documents[0].value[0]
+            raise YamlError(f"{self._named}: {problem}") from None
+        root = documents[0]  # the list around an item, or the mapping around a key's value
+        item = root.value[0] if isinstance(root, SequenceNode) else root.value[0][1]
         if not isinstance(item, MappingNode):
-            raise YamlError(f"{self._where} must be a mapping (a resource)")
+            raise YamlError(f"{self._named} must be a mapping (a resource)")
         return item
 
     def copy(self) -> KubeObject:
@@ -159,18 +190,14 @@ class KubeObject:
             node = mapping_get(node, step)
         return node
 
-    def output_node(self) -> MappingNode:
-        """The node tree to write out: the object's own, or one made for the purpose and
-        not kept, for an object that is still plain data."""
-        return to_node(self._data) if self._node is None and self._data is not None else self.node
-
     def get(self, *path: str) -> Any:
-        """The YAML 1.2 value at path, or None where the path does not lead."""
-        if self._node is None and self._data is not None:
-            value: Any = self._data
-            for step in path:
-                value = value.get(step) if isinstance(value, dict) else None
-            return value
+        """The YAML 1.2 value at path, or None where the path does not lead.
+
+        The whole of an item not yet read past its header is read from its text, and the
+        node tree is not kept: the caller keeps the data it asked for.
+        """
+        if not path and self._node is None:
+            return to_python(self._parse())
         node = self.get_node(*path)
         return None if node is None else to_python(node)
 
@@ -210,7 +237,8 @@ class KubeObject:
     def annotations(self) -> dict[str, str]:
         """Annotations as strings, in their order (values of other types as written)."""
         if self._unread:
-            return dict(self._header.annotations)
+            flat = self._header.annotations
+            return dict(zip(flat[::2], flat[1::2], strict=True))
         node = self.get_node("metadata", "annotations")
         if not isinstance(node, MappingNode):
             return {}
@@ -289,3 +317,15 @@ class KubeObject:
         remaining = self.get_node("metadata", "annotations")
         if isinstance(remaining, MappingNode) and not remaining.value:
             self.delete("metadata", "annotations")
+
+
+def _header_of(value: Mapping[str, Any]) -> ItemHeader | None:
+    """The header of a new object, or None where a field is not a string as written."""
+    metadata = value.get("metadata") or {}
+    annotations = metadata.get("annotations") or {}
+    fields = [value.get("apiVersion", ""), value.get("kind", "")]
+    fields += [metadata.get("name", ""), metadata.get("namespace", "")]
+    flat = tuple(itertools.chain.from_iterable(annotations.items()))
+    if not all(type(field) is str for field in (*fields, *flat)):
+        return None
+    return ItemHeader(*fields, flat)

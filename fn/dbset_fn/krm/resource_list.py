@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from .item_text import read_header, split_items
+from .item_text import Span, read_header, split_items
 from .objects import KubeObject
 from .results import Result
 from .yaml12 import NULL, SEQ, YamlError, mapping_get, parse_documents, serialize, to_node
@@ -30,21 +30,43 @@ class ResourceList(NamedTuple):
 def parse_resource_list(text: str) -> ResourceList:
     """Read the one ResourceList on stdin; anything else is a YamlError that says why."""
     split = split_items(text)
+    function_config = None
     if split is not None:
+        rest, spans, config_span = split
+        function_config = _function_config_as_text(text, config_span)
+        if function_config is None and config_span is not None:
+            rest += text[config_span[0] : config_span[1]]  # read with the rest
         try:
-            root = _root(split[0])
+            root = _root(rest)
         except YamlError:  # an alias to an anchor in an item, say: read it whole
             split = None
     if split is None:
         root = _root(text)
         items = _items_of(root)
+        function_config = None
     else:
         items = [
-            KubeObject.from_text(
-                text, span, read_header(text[span[0] : span[1]]), f"ResourceList items[{i}]"
-            )
-            for i, span in enumerate(split[1])
+            KubeObject.from_text(text, span, read_header(text[span[0] : span[1]]), i)
+            for i, span in enumerate(spans)
         ]
+    if function_config is None:
+        function_config = _function_config_of(root)
+    return ResourceList(items, function_config)
+
+
+def _function_config_as_text(text: str, span: Span | None) -> KubeObject | None:
+    """The functionConfig kept as text, like an item, where its header reads plainly: a
+    large one is read once, by the function, and its node tree is not kept."""
+    if span is None:
+        return None
+    config_text = text[span[0] : span[1]]
+    header = read_header(config_text)
+    if "*" in config_text or header is None or not (header.api_version or header.kind):
+        return None  # a possible alias, another layout, or no resource: read with the rest
+    return KubeObject.from_text(text, span, header, "ResourceList functionConfig")
+
+
+def _function_config_of(root: KubeObject) -> KubeObject | None:
     config_node = mapping_get(root.node, "functionConfig")
     if (
         config_node is not None
@@ -52,8 +74,7 @@ def parse_resource_list(text: str) -> ResourceList:
         and not isinstance(config_node, MappingNode)
     ):
         raise YamlError("ResourceList functionConfig must be a mapping (a resource)")
-    function_config = KubeObject(config_node) if isinstance(config_node, MappingNode) else None
-    return ResourceList(items, function_config)
+    return KubeObject(config_node) if isinstance(config_node, MappingNode) else None
 
 
 def _root(text: str) -> KubeObject:
@@ -100,7 +121,7 @@ def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
     for item in resource_list.items:
         text = item.text
         if text is None:
-            pending.append(item.output_node())
+            pending.append(item.node)
             if len(pending) == WRITTEN_TOGETHER:
                 yield serialize(SequenceNode(SEQ, pending, flow_style=False))
                 pending = []
