@@ -17,11 +17,51 @@ from __future__ import annotations
 import itertools
 import re
 import sys
-from collections import namedtuple
+from collections.abc import Iterable
 
-ItemHeader = namedtuple("ItemHeader", "api_version kind name namespace annotations")
-"""What a function reads of every item: to recognise it, and to know its file.
-annotations is flat, (key, value, key, value, ...): a tuple is half a dict's size."""
+
+class ItemHeader(tuple):
+    """What a function reads of every item: to recognise it, and to know its file.
+
+    One flat tuple, (apiVersion, kind, name, namespace, key, value, key, value, ...):
+    a large package has tens of thousands of them, and a tuple is smaller than a
+    dict, a named tuple or an object.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        api_version: str,
+        kind: str,
+        name: str,
+        namespace: str,
+        annotations: Iterable[tuple[str, str]],
+    ) -> ItemHeader:
+        fields = (api_version, kind, name, namespace)
+        return super().__new__(cls, fields + tuple(itertools.chain.from_iterable(annotations)))
+
+    @property
+    def api_version(self) -> str:
+        return self[0]
+
+    @property
+    def kind(self) -> str:
+        return self[1]
+
+    @property
+    def name(self) -> str:
+        return self[2]
+
+    @property
+    def namespace(self) -> str:
+        return self[3]
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        flat = self[4:]
+        return dict(zip(flat[::2], flat[1::2], strict=True))
+
 
 _TOP_LEVEL_KEY = re.compile(r"[A-Za-z_][\w.-]*:(?: |$)")
 _AT_COLUMN_0 = re.compile(r"^[^ #\r\n]", re.MULTILINE)
@@ -95,6 +135,7 @@ def read_header(item: str) -> ItemHeader | None:
     top: dict[str, str | None] = {}
     metadata: dict[str, str | None] = {}
     annotations: dict[str, str] = {}
+    shared: dict[str, str] = {}
     section = subsection = None  # the block keys whose lines follow
     if "\t" in item:
         return None
@@ -133,15 +174,19 @@ def read_header(item: str) -> ItemHeader | None:
             pair = _key_and_value(content, None)
             if pair is None or pair[0] in annotations:
                 return None
-            # Shared strings: the same keys, and path twice, in every item.
-            annotations[sys.intern(pair[0])] = sys.intern(pair[1] or "")
+            # Shared strings: the same keys in every item, and its path twice.
+            value = pair[1] or ""
+            annotations[sys.intern(pair[0])] = shared.setdefault(value, value)
         else:
             return None  # an annotation value over more lines
     header = (top.get("apiVersion", ""), top.get("kind", ""))
     header += (metadata.get("name", ""), metadata.get("namespace", ""))
     if None in header or metadata.get("annotations") is not None:
         return None
-    return ItemHeader(*header, tuple(itertools.chain.from_iterable(annotations.items())))
+    api_version, kind, name, namespace = header
+    return ItemHeader(  # shared strings: few apiVersions, kinds and namespaces in a package
+        sys.intern(api_version), sys.intern(kind), name, sys.intern(namespace), annotations.items()
+    )
 
 
 def _key_and_value(content: str, read: frozenset[str] | None) -> tuple[str, str | None] | None:

@@ -237,8 +237,7 @@ class KubeObject:
     def annotations(self) -> dict[str, str]:
         """Annotations as strings, in their order (values of other types as written)."""
         if self._unread:
-            flat = self._header.annotations
-            return dict(zip(flat[::2], flat[1::2], strict=True))
+            return self._header.annotations
         node = self.get_node("metadata", "annotations")
         if not isinstance(node, MappingNode):
             return {}
@@ -325,7 +324,6 @@ def _header_of(value: Mapping[str, Any]) -> ItemHeader | None:
     annotations = metadata.get("annotations") or {}
     fields = [value.get("apiVersion", ""), value.get("kind", "")]
     fields += [metadata.get("name", ""), metadata.get("namespace", "")]
-    flat = tuple(itertools.chain.from_iterable(annotations.items()))
-    if not all(type(field) is str for field in (*fields, *flat)):
+    if not all(type(field) is str for field in (*fields, *annotations, *annotations.values())):
         return None
-    return ItemHeader(*fields, flat)
+    return ItemHeader(*fields, annotations.items())

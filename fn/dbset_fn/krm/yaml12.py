@@ -395,12 +395,13 @@ def to_node(value: Any) -> Node:
     raise TypeError(f"cannot represent {type(value).__name__} in YAML")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _string_style(text: str) -> str | None:
     """Literal blocks for multi-line text; plain where safe; else quotes, double
     unless the text holds a double quote (JSON reads better in single quotes).
 
     One printable line, most of what a function writes, skips the emitter's slow analysis.
+    (The cache's 256: keys and common values repeat; a larger one keeps unique values.)
     """
     ambiguous = (
         plain_scalar_tag(text) != STR or _Yaml11.resolve(ScalarNode, text, (True, False)) != STR
