@@ -1,6 +1,6 @@
 """Time and memory of the installed dbset-fn, as ratios to baselines measured in the same run.
 
-usage: python benchmarks/bench.py [--runs N] [--sizes seed,middle,large]
+usage: python benchmarks/bench.py [--runs N] [--sizes seed,middle,large] [--write SIZE FILE]
 
 Sizes: the seed scenario; 100 databases + 1,000 passthrough resources; 1,000
 databases + 10,000 passthrough resources. Each input is a ResourceList as kpt sends it
@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 SIZES = {"seed": (3, 0), "middle": (100, 1_000), "large": (1_000, 10_000)}
 BASELINE = (
@@ -50,7 +50,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default=",".join(SIZES))
-    parser.add_argument("--write", nargs=2, metavar=("SIZE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--write", nargs=2, metavar=("SIZE", "FILE"), help="only write that input, to profile with"
+    )
     args = parser.parse_args()
     if args.write:
         size, path = args.write
@@ -73,8 +75,7 @@ def report(directory: Path, command: list[str], runs: int, sizes: list[str]) -> 
     measured: dict[str, tuple[Measure, Measure, int]] = {}
     for size in sizes:
         path = directory / f"{size}.yaml"
-        # Made in a child process: a child's peak memory counts the parent it forked from.
-        subprocess.run([*python, __file__, "--write", size, str(path)], check=True)
+        path.write_text(resource_list(*SIZES[size]))
         function = median(command, path, runs)
         baseline = median([*python, "-c", BASELINE], path, runs)
         measured[size] = (function, baseline, path.stat().st_size)
@@ -107,16 +108,33 @@ def median(command: list[str], stdin: Path, runs: int) -> Measure:
     )
 
 
+SPAWN = """\
+import os, sys, time
+null = os.open(os.devnull, os.O_WRONLY)
+start = time.perf_counter()
+to_null = [(os.POSIX_SPAWN_DUP2, null, 1)]
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ, file_actions=to_null)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+# A child's peak memory (ru_maxrss) starts from the peak of the process it was spawned
+# from, so the command is spawned by a bare interpreter, smaller than anything measured,
+# which reports the command's time and peak.
+
+
 def run_once(command: list[str], stdin: Path) -> Measure:
     with stdin.open("rb") as source:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, stdin=source, stdout=subprocess.DEVNULL)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        sys.exit(f"{command[0]} failed on {stdin.name} with exit code {child.returncode}")
-    return Measure(seconds, usage.ru_maxrss * 1024)
+        report = subprocess.run(
+            [sys.executable, "-S", "-c", SPAWN, *command],
+            stdin=source,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    seconds, peak_kib, exit_code = report.split()
+    if int(exit_code):
+        sys.exit(f"{command[0]} failed on {stdin.name} with exit code {exit_code}")
+    return Measure(float(seconds), int(peak_kib) * 1024)
 
 
 def mb(size: int) -> str:
@@ -125,14 +143,7 @@ def mb(size: int) -> str:
 
 def resource_list(databases: int, passthrough: int) -> str:
     """A kpt package's ResourceList: a Cluster, its Pooler, the DatabaseSet, and many
-    resources the function passes through.
-
-    Only the child process that writes the inputs imports yaml: a child's peak memory
-    starts from the size of the process it was spawned from, so the measuring process
-    must stay smaller than anything it measures.
-    """
-    import yaml
-
+    resources the function passes through."""
     database_set = {
         "apiVersion": "dbset.krm.dev/v1alpha1",
         "kind": "DatabaseSet",
