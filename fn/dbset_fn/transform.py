@@ -34,7 +34,7 @@ from .render import (
 
 CLUSTER_API_VERSION = "postgresql.cnpg.io/v1"
 
-MADE_TOGETHER = 100  # objects written to text at once: fast, and few kept as data
+MADE_TOGETHER = 50  # objects written to text at once: fast enough, and few kept as data
 
 
 class Generated(NamedTuple):
@@ -66,6 +66,7 @@ def transform(
     endpoint = Endpoint(cluster.name, cluster.namespace, spec.connection.clusterDomain, pooler)
     extended = cluster.copy()
     results += add_managed_roles(extended, spec, set_name)
+    extended = extended.as_text()  # a thousand new roles are a tenth the size as text
     previous = {key_of(obj): obj for obj in items if owner_of(obj) == set_name}
     kept = [extended if obj is cluster else obj for obj in items if owner_of(obj) != set_name]
     generated = list(generate(spec, set_name, endpoint, previous, config_dir))
@@ -262,7 +263,7 @@ def generate(
 ) -> Iterator[Generated]:
     """Per entry: its DatabaseRole (when roles are objects) and Database, its password
     generator, then its credentials in the Cluster's namespace and in the app's; each
-    marked as the set's and placed in its file. Made a hundred at a time, as text."""
+    marked as the set's and placed in its file. Made fifty at a time, as text."""
     documents = _placed_documents(spec, set_name, endpoint, previous, config_dir)
     while batch := list(itertools.islice(documents, MADE_TOGETHER)):
         objects = KubeObject.from_dicts([document for _, document in batch])
@@ -355,10 +356,15 @@ def collisions(
     generated: list[Generated], kept: list[KubeObject], spec: Spec, set_name: str
 ) -> Iterator[Result]:
     """Objects the set does not own that stand where a generated object must go:
-    the same name, the same file, or (for a Database) the same PostgreSQL database."""
+    the same name, the same file, or (for a Database) the same PostgreSQL database.
+
+    Only objects where a generated one goes are indexed: a package can hold tens of
+    thousands of others."""
     others = [obj for obj in kept if obj.kind and not obj.is_local_config]
-    by_key = {key_of(obj): obj for obj in others}
-    by_file = {(obj.path, obj.index): obj for obj in others if obj.path}
+    names = {key_of(made.obj) for made in generated} | {made.writes for made in generated}
+    files = {(made.obj.path, made.obj.index) for made in generated}
+    by_key = {key: obj for obj in others if (key := key_of(obj)) in names}
+    by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
     by_database = {
         (obj.namespace, obj.get("spec", "cluster", "name"), obj.get("spec", "name")): obj
         for obj in others
