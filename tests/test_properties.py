@@ -78,7 +78,7 @@ def items(draw: st.DrawFn) -> str:
 def test_a_header_read_from_the_text_is_what_the_parser_sees(item: str) -> None:
     """Where the header is read at all (else the item is parsed), it is read right."""
     header = read_header(item)
-    read = KubeObject.from_text(item, (0, len(item), 0), header, 0)
+    read = KubeObject.from_text(item, (0, len(item)), header, 0)
     parsed = KubeObject(yaml12.parse_documents(item)[0].value[0])
 
     def seen(obj: KubeObject) -> tuple:

@@ -76,8 +76,8 @@ _METADATA_HEADER = frozenset({"name", "namespace", "annotations"})
 _NOT_PLAIN_START = tuple("{[&*!|>%@`-?,")
 
 
-Span = tuple[int, int, int]
-"""Where a part of a text is: its start, its end, and its first line (from 0)."""
+Span = tuple[int, int]
+"""Where a part of a text is: its start and its end."""
 
 
 def split_items(text: str) -> tuple[str, list[Span], Span | None] | None:
@@ -96,7 +96,6 @@ def split_items(text: str) -> tuple[str, list[Span], Span | None] | None:
     if starts[0] > 0:
         rest.append(text[: starts[0]])
     in_items = seen_items = False
-    line = text.count("\n", 0, starts[0])
     first_item_from = None  # after `items:`: comments up to the first item go with it
     for start, end in itertools.pairwise(starts):
         newline = text.find("\n", start, end)
@@ -105,7 +104,7 @@ def split_items(text: str) -> tuple[str, list[Span], Span | None] | None:
             if not in_items:
                 return None
             from_ = start if first_item_from is None else first_item_from
-            spans.append((from_, end, line - text.count("\n", from_, start)))
+            spans.append((from_, end))
             first_item_from = None
         elif _TOP_LEVEL_KEY.match(first):
             in_items = first.startswith("items:")
@@ -115,14 +114,13 @@ def split_items(text: str) -> tuple[str, list[Span], Span | None] | None:
                 seen_items = True
                 first_item_from = end if newline < 0 else newline + 1
             elif first == "functionConfig:" and config is None:
-                config = (start, end, line)
+                config = (start, end)
             else:
                 rest.append(text[start:end])
         elif start == 0 and first == "---":
             rest.append(text[start:end])
         else:
             return None
-        line += text.count("\n", start, end)
     if not seen_items or (first_item_from is not None and text[first_item_from:].strip()):
         return None
     return "".join(rest), spans, config

@@ -18,7 +18,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .item_text import ItemHeader, read_header
+from .item_text import ItemHeader, Span, read_header
 from .yaml12 import (
     SEQ,
     YamlError,
@@ -58,7 +58,6 @@ class KubeObject:
         "_changed",
         "_checked",
         "_end",
-        "_first_line",
         "_header",
         "_node",
         "_source",
@@ -76,14 +75,14 @@ class KubeObject:
         *,
         node: MappingNode | None = None,
         source: str | None = None,
-        span: tuple[int, int, int] = (0, 0, 0),
+        span: Span = (0, 0),
         header: ItemHeader | None = None,
         where: str | int = "the resource",
         checked: bool = True,
     ) -> None:
         """One object has a node tree, or its text in source and the header read from it."""
         self._node, self._source, self._header = node, source, header
-        self._start, self._end, self._first_line = span  # of the text in source
+        self._start, self._end = span  # of the text in source
         self._where, self._checked, self._changed = where, checked, False
 
     @classmethod
@@ -97,13 +96,13 @@ class KubeObject:
         text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in values]))
         starts = [match.start() for match in _ITEM_START.finditer(text)] + [len(text)]
         return [
-            cls._from_source(text, (start, end, 0), _header_of(value), "the resource")
-            for value, (start, end) in zip(values, itertools.pairwise(starts), strict=True)
+            cls._from_source(text, span, _header_of(value), "the resource")
+            for value, span in zip(values, itertools.pairwise(starts), strict=True)
         ]
 
     @classmethod
     def from_text(
-        cls, source: str, span: tuple[int, int, int], header: ItemHeader | None, where: str | int
+        cls, source: str, span: Span, header: ItemHeader | None, where: str | int
     ) -> KubeObject:
         """An item as a ResourceList carries it ("- " and the item's lines, or a top-level
         key's line and the lines below it): the part of source from span's start to its
@@ -120,7 +119,7 @@ class KubeObject:
 
     @classmethod
     def _from_source(
-        cls, source: str, span: tuple[int, int, int], header: ItemHeader | None, where: str | int
+        cls, source: str, span: Span, header: ItemHeader | None, where: str | int
     ) -> KubeObject:
         obj = cls.__new__(cls)
         obj._setup(source=source, span=span, header=header, where=where)
@@ -130,13 +129,13 @@ class KubeObject:
         """The object as the text it is written as, held as that text: for an object a
         function has finished editing, whose new nodes take ten times the memory."""
         text = serialize(SequenceNode(SEQ, [self.node]))
-        return KubeObject.from_text(text, (0, len(text), 0), read_header(text), self._where)
+        return KubeObject.from_text(text, (0, len(text)), read_header(text), self._where)
 
     def as_received(self) -> KubeObject:
         """The item as it came in, whatever has been written to it since."""
         if self._source is None:
             raise ValueError("only an item that came in as text can be made again")
-        span = (self._start, self._end, self._first_line)
+        span = (self._start, self._end)
         return KubeObject.from_text(self._source, span, self._header, self._where)
 
     @property
@@ -154,7 +153,7 @@ class KubeObject:
         if not self._checked:
             repeated = repeated_key(self._node)
             if repeated is not None:
-                line = repeated.start_mark.line + 1
+                line = self._first_line() + repeated.start_mark.line + 1
                 raise YamlError(
                     f'{self._named} must not have the key "{repeated.value}" twice in one '
                     f"mapping (line {line}); keep one"
@@ -172,15 +171,23 @@ class KubeObject:
     def _parse(self) -> MappingNode:
         assert self._source is not None
         text = self._source[self._start : self._end]
-        try:  # blank lines first, so that errors give the line in the whole input
-            documents = parse_documents("\n" * self._first_line + text)
-        except YamlError as problem:
-            raise YamlError(f"{self._named}: {problem}") from None
+        try:
+            documents = parse_documents(text)
+        except YamlError:  # again after as many lines as come before it in the input,
+            try:  # so that the error gives the line there
+                parse_documents("\n" * self._first_line() + text)
+            except YamlError as problem:
+                raise YamlError(f"{self._named}: {problem}") from None
+            raise
         root = documents[0]  # the list around an item, or the mapping around a key's value
         item = root.value[0] if isinstance(root, SequenceNode) else root.value[0][1]
         if not isinstance(item, MappingNode):
             raise YamlError(f"{self._named} must be a mapping (a resource)")
         return item
+
+    def _first_line(self) -> int:
+        """The line (from 0) the object's text starts at in its source."""
+        return 0 if self._source is None else self._source.count("\n", 0, self._start)
 
     def copy(self) -> KubeObject:
         return KubeObject(copy_node(self.node))
