@@ -77,7 +77,7 @@ class KubeObject:
         source: str | None = None,
         span: Span = (0, 0),
         header: ItemHeader | None = None,
-        where: str | int = "the resource",
+        where: str | int | None = "the resource",
         checked: bool = True,
     ) -> None:
         """One object has a node tree, or its text in source and the header read from it."""
@@ -102,16 +102,16 @@ class KubeObject:
 
     @classmethod
     def from_text(
-        cls, source: str, span: Span, header: ItemHeader | None, where: str | int
+        cls, source: str, span: Span, header: ItemHeader | None, where: str | int | None
     ) -> KubeObject:
         """An item as a ResourceList carries it ("- " and the item's lines, or a top-level
         key's line and the lines below it): the part of source from span's start to its
-        end, starting at its line (from 0) of source; where names it in errors (a number:
-        `ResourceList items[number]`). Without a header, the text is parsed at once.
+        end. Errors name it by its header; without one, by where (a number: `ResourceList
+        items[number]`), and the text is parsed at once.
 
         The item keeps a reference into source, not a copy: a large input is held once.
         """
-        obj = cls._from_source(source, span, header, where)
+        obj = cls._from_source(source, span, header, where if header is None else None)
         obj._checked = False
         if header is None:
             obj._node = obj._parse()
@@ -119,7 +119,7 @@ class KubeObject:
 
     @classmethod
     def _from_source(
-        cls, source: str, span: Span, header: ItemHeader | None, where: str | int
+        cls, source: str, span: Span, header: ItemHeader | None, where: str | int | None
     ) -> KubeObject:
         obj = cls.__new__(cls)
         obj._setup(source=source, span=span, header=header, where=where)
@@ -140,8 +140,10 @@ class KubeObject:
 
     @property
     def _named(self) -> str:
-        """How errors name the object."""
+        """How errors name the object: as its header describes it, else by where."""
         where = self._where
+        if where is None:  # not self.describe(): it would read the node tree being checked
+            return self.as_received().describe()
         return f"ResourceList items[{where}]" if isinstance(where, int) else where
 
     @property
@@ -156,7 +158,7 @@ class KubeObject:
                 line = self._first_line() + repeated.start_mark.line + 1
                 raise YamlError(
                     f'{self._named} must not have the key "{repeated.value}" twice in one '
-                    f"mapping (line {line}); keep one"
+                    f"mapping (line {line} of the ResourceList); keep one"
                 )
             self._checked = True
         return self._node
