@@ -73,10 +73,10 @@ def transform(
     results += collisions(generated, kept, spec, set_name)
     if has_errors(results):
         return items, results
-    made = {key_of(made.obj) for made in generated}
-    pruned = [obj for key, obj in previous.items() if key not in made]
+    regenerated = {key_of(new.obj) for new in generated}
+    pruned = [obj for key, obj in previous.items() if key not in regenerated]
     results += list(removal_warnings(pruned, spec))
-    return kept + [made.obj for made in generated], results
+    return kept + [new.obj for new in generated], results
 
 
 # The target Cluster ------------------------------------------------------------------
@@ -361,8 +361,8 @@ def collisions(
     Only objects where a generated one goes are indexed: a package can hold tens of
     thousands of others."""
     others = [obj for obj in kept if obj.kind and not obj.is_local_config]
-    names = {key_of(made.obj) for made in generated} | {made.writes for made in generated}
-    files = {(made.obj.path, made.obj.index) for made in generated}
+    names = {key_of(new.obj) for new in generated} | {new.writes for new in generated}
+    files = {(new.obj.path, new.obj.index) for new in generated}
     by_key = {key: obj for obj in others if (key := key_of(obj)) in names}
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
     by_database = {

@@ -87,6 +87,7 @@ class KubeObject:
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> KubeObject:
+        """A new object; see from_dicts to make many."""
         return cls.from_dicts([value])[0]
 
     @classmethod
