@@ -135,5 +135,12 @@ def test_broken_input_is_refused_in_one_line(stdin: str, message: str) -> None:
     assert len(run.stderr.decode().splitlines()) == 1
 
 
+def test_a_function_config_that_is_not_yaml_leaves_the_items_as_they_are() -> None:
+    run = dbset_fn(HEADER + "items:\n" + CLUSTER + CONFIG.replace("- name: romm", "- [romm"))
+
+    refused(run, 'the DatabaseSet is not valid: DatabaseSet "s": input is not valid YAML')
+    assert CLUSTER.encode() in run.stdout
+
+
 def _indented(text: str) -> str:
     return "".join("  " + line for line in text.splitlines(keepends=True))
