@@ -20,7 +20,8 @@ from pathlib import Path
 
 from dbset_fn.function import process_database_set
 from dbset_fn.krm import Outcome, parse_resource_list, process
-from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node
+from dbset_fn.krm.resource_list import as_entry
+from dbset_fn.krm.yaml12 import SEQ, parse_documents, serialize, to_node
 from yaml.nodes import Node, SequenceNode
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -31,36 +32,46 @@ def cases() -> list[Path]:
     return sorted(path for path in GOLDEN.iterdir() if path.is_dir())
 
 
-def resource_list(items: list[Node], function_config: Node | None) -> bytes:
-    root = to_node({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList"})
-    root.value.append((to_node("items"), SequenceNode("tag:yaml.org,2002:seq", items)))
+def resource_list(entries: list[str], function_config: Node | None) -> bytes:
+    """A ResourceList in kpt's layout: items as the entries given, then the config."""
+    text = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
+    text += "items:\n" + "".join(entries) if entries else "items: []\n"
     if function_config is not None:
-        root.value.append((to_node("functionConfig"), function_config))
-    return serialize(root).encode()
+        text += serialize(to_node({"functionConfig": function_config}))
+    return text.encode()
+
+
+def entries_of(path: Path) -> list[str]:
+    """The documents of a file as a ResourceList's items, written as kpt writes them."""
+    return [serialize(SequenceNode(SEQ, [node])) for node in parse_documents(path.read_text())]
 
 
 def case_input(name: str) -> bytes:
     """The ResourceList of a golden case's first run, as kpt would send it."""
     case = GOLDEN / name
     config = parse_documents(config_files(case)[0].read_text())[0]
-    return resource_list(parse_documents((case / "input.yaml").read_text()), config)
+    return resource_list(entries_of(case / "input.yaml"), config)
 
 
-def run_case(case: Path, items: list[Node] | None = None) -> Outcome:
+def run_case(case: Path, entries: list[str] | None = None) -> Outcome:
     """Run the case's configs in order, from input.yaml or from the items given."""
-    if items is None:
-        items = parse_documents((case / "input.yaml").read_text())
+    if entries is None:
+        entries = entries_of(case / "input.yaml")
     configs = [parse_documents(path.read_text())[0] for path in config_files(case)] or [None]
     stderr = ""
     outcome: Outcome | None = None
     for config in configs:
-        outcome = process(resource_list(items, config), process_database_set, "DBSET_FN_DEBUG")
+        outcome = process(resource_list(entries, config), process_database_set, "DBSET_FN_DEBUG")
         stderr += outcome.stderr
         if outcome.exit_code:
             break
-        items = [obj.node for obj in parse_resource_list(outcome.stdout).items]
+        entries = output_entries(outcome.stdout)
     assert outcome is not None
     return Outcome(outcome.stdout, stderr, outcome.exit_code)
+
+
+def output_entries(stdout: str) -> list[str]:
+    return [as_entry(item) for item in parse_resource_list(stdout).items]
 
 
 def config_files(case: Path) -> list[Path]:

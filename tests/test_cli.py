@@ -7,8 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dbset_fn.krm.yaml12 import parse_documents
-from golden_runner import resource_list
+from golden_runner import case_input
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "examples" / "kustomize"
@@ -26,14 +25,10 @@ def dbset_fn(
 
 
 def test_krm_mode_reads_a_resource_list_on_stdin() -> None:
-    case = GOLDEN / "seed"
-    items = parse_documents((case / "input.yaml").read_text())
-    config = parse_documents((case / "config.yaml").read_text())[0]
-
-    run = dbset_fn(stdin=resource_list(items, config))
+    run = dbset_fn(stdin=case_input("seed"))
 
     assert run.returncode == 0, run.stderr
-    assert run.stdout.decode() == (case / "expected.yaml").read_text()
+    assert run.stdout.decode() == (GOLDEN / "seed" / "expected.yaml").read_text()
 
 
 def test_standalone_mode_renders_the_seed_example() -> None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dbset_fn.krm import parse_resource_list
-from dbset_fn.krm.yaml12 import parse_documents, serialize_all, to_python
-from golden_runner import cases, check_expected, run_case
+from dbset_fn.krm.yaml12 import parse_documents, to_python
+from golden_runner import cases, check_expected, output_entries, run_case
 
 
 @pytest.mark.parametrize("case", cases(), ids=lambda path: path.name)
@@ -22,8 +21,6 @@ def test_golden_case(case: Path) -> None:
     failed = any(result["severity"] == "error" for result in results)
     assert outcome.exit_code == (1 if failed else 0)
     if not failed:
-        items = [obj.node for obj in parse_resource_list(outcome.stdout).items]
+        items = output_entries(outcome.stdout)
         again = run_case(case, items)
-        assert serialize_all(
-            [obj.node for obj in parse_resource_list(again.stdout).items]
-        ) == serialize_all(items), "a second run changed the items"
+        assert output_entries(again.stdout) == items, "a second run changed the items"

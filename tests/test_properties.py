@@ -9,8 +9,8 @@ from __future__ import annotations
 import string
 
 from dbset_fn.function import process_database_set
-from dbset_fn.krm import KubeObject, parse_resource_list, process, yaml12
-from dbset_fn.krm.item_text import read_header
+from dbset_fn.krm import parse_resource_list, process, yaml12
+from dbset_fn.krm.header import header_of, read_header
 from dbset_fn.names import RESERVED_DATABASES, RESERVED_ROLES, kubernetes_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,13 +78,8 @@ def items(draw: st.DrawFn) -> str:
 def test_a_header_read_from_the_text_is_what_the_parser_sees(item: str) -> None:
     """Where the header is read at all (else the item is parsed), it is read right."""
     header = read_header(item)
-    read = KubeObject.from_text(item, (0, len(item)), header, 0)
-    parsed = KubeObject(yaml12.parse_documents(item)[0].value[0])
 
-    def seen(obj: KubeObject) -> tuple:
-        return (obj.api_version, obj.kind, obj.name, obj.namespace, obj.annotations)
-
-    assert header is None or seen(read) == seen(parsed)
+    assert header is None or header == header_of(yaml12.parse_documents(item)[0].value[0])
 
 
 @SETTINGS
@@ -105,7 +100,8 @@ def test_new_strings_get_the_style_the_emitter_would_choose(text: str) -> None:
     ambiguous = yaml12.plain_scalar_tag(text) != yaml12.STR or (
         yaml12._Yaml11.resolve(yaml12.ScalarNode, text, (True, False)) != yaml12.STR
     )
-    if "\n" in text and analysis.allow_block:
+    keeps_line_breaks = text == "\n" or text.endswith("\n\n")  # `|+` swallows what follows
+    if "\n" in text and analysis.allow_block and not keeps_line_breaks:
         expected = "|"
     elif analysis.allow_block_plain and not ambiguous:
         expected = None
@@ -192,8 +188,8 @@ def test_valid_sets_render_deterministically_idempotently_and_without_secrets(
 
     assert first.exit_code == 0, first.stderr
     assert again.stdout == first.stdout
-    assert [item.text or yaml12.serialize(item.node) for item in rendered.items] == [
-        item.text or yaml12.serialize(item.node) for item in parse_resource_list(rerun.stdout).items
+    assert [item.text for item in rendered.items] == [
+        item.text for item in parse_resource_list(rerun.stdout).items
     ]
     assert first.stdout.count(SECRET_VALUE) == 1
 

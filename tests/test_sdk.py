@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dbset_fn.krm import KubeObject, error, process, warning
+from dbset_fn.krm import Item, error, process, warning
 from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node, to_python
 
 LIST = b"""\
@@ -53,7 +53,7 @@ def test_new_strings_are_quoted_where_any_reader_could_misread_them(
 
 
 def test_results_always_carry_a_severity_and_no_empty_fields() -> None:
-    obj = KubeObject.from_dict({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}})
+    (obj,) = Item.new([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}])
 
     assert error("broken").to_dict() == {"message": "broken", "severity": "error"}
     assert warning("look", obj, field_path="data.a", current_value="b").to_dict() == {
@@ -66,8 +66,9 @@ def test_results_always_carry_a_severity_and_no_empty_fields() -> None:
 
 def test_items_go_out_unchanged_when_a_processor_reports_an_error() -> None:
     def breaks_after_editing(items, config):
-        items[0].set("data", "enabled", value="changed")
-        return items, [error("cannot continue")]
+        edited = items[0].parse()
+        edited.set("data", "enabled", value="changed")
+        return [edited.to_item()], [error("cannot continue")]
 
     outcome = process(LIST, breaks_after_editing, "TEST_DEBUG")
 
@@ -77,21 +78,22 @@ def test_items_go_out_unchanged_when_a_processor_reports_an_error() -> None:
 
 
 def test_an_unexpected_exception_is_one_line_unless_debugging(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def crashes(items, config):
         raise KeyError("spec")
 
     quiet = process(LIST, crashes, "TEST_DEBUG")
     monkeypatch.setenv("TEST_DEBUG", "1")
-    verbose = process(LIST, crashes, "TEST_DEBUG")
+    process(LIST, crashes, "TEST_DEBUG")
+    verbose = capsys.readouterr()
 
     assert quiet.exit_code == 1
     assert quiet.stderr == (
         "error: internal error: KeyError: 'spec' (set TEST_DEBUG=1 for the traceback)\n"
     )
     assert "enabled: on\n" in quiet.stdout
-    assert "Traceback" in verbose.stderr
+    assert "Traceback" in verbose.err
 
 
 def test_aliases_are_expanded_and_recursive_ones_refused() -> None:

@@ -11,10 +11,18 @@ import sys
 
 from . import __version__
 from .function import process_database_set
-from .krm import KubeObject, ResourceList, YamlError, apply, has_errors, run_function
+from .krm import (
+    Item,
+    ResourceList,
+    YamlError,
+    apply,
+    has_errors,
+    read_documents,
+    run_function,
+    write_documents,
+)
 from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
 from .krm.run import decode
-from .krm.yaml12 import MappingNode, parse_documents, serialize_all
 from .ownership import owner_of
 from .schema import json_schema_text
 
@@ -89,45 +97,40 @@ def _command(arguments: list[str]) -> int:
 def render_files(config_file: str, resource_files: list[str]) -> int:
     """Standalone mode: files in, multi-document YAML out, problems on stderr."""
     try:
-        config = _single_document(config_file)
-        items = [KubeObject(node) for name in resource_files or ["-"] for node in _documents(name)]
+        configs = _documents(config_file)
+        if len(configs) != 1:
+            raise YamlError(
+                f"{config_file} must hold exactly one document, the DatabaseSet; got {len(configs)}"
+            )
+        items = [item for name in resource_files or ["-"] for item in _documents(name)]
     except OSError as problem:
         print(f"error: cannot read {problem.filename}: {problem.strerror}", file=sys.stderr)
         return 1
     except YamlError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    items, results = apply(process_database_set, ResourceList(items, config), DEBUG_VARIABLE)
+    items, results = apply(process_database_set, ResourceList(items, configs[0]), DEBUG_VARIABLE)
     for result in results:
         print(result.stderr_line(), file=sys.stderr)
     if has_errors(results):
         return 1
-    for obj in items:
-        if owner_of(obj):
-            obj.remove_annotations([PATH, INDEX, INTERNAL_PATH, INTERNAL_INDEX])
-    sys.stdout.write(serialize_all([obj.node for obj in items]))
+    sys.stdout.write(write_documents(_unplaced(item) if owner_of(item) else item for item in items))
     return 0
 
 
-def _documents(name: str) -> list[MappingNode]:
+def _unplaced(item: Item) -> Item:
+    """A generated object without the file annotations meant for kpt."""
+    obj = item.parse()
+    for key in (PATH, INDEX, INTERNAL_PATH, INTERNAL_INDEX):
+        obj.delete("metadata", "annotations", key)
+    return obj.to_item()
+
+
+def _documents(name: str) -> list[Item]:
     where = "stdin" if name == "-" else name
     if name == "-":
         data = sys.stdin.buffer.read()
     else:
         with open(name, "rb") as file:
             data = file.read()
-    try:
-        nodes = parse_documents(decode(data))
-    except YamlError as problem:
-        raise YamlError(f"{where}: {problem}") from None
-    for position, node in enumerate(nodes):
-        if not isinstance(node, MappingNode):
-            raise YamlError(f"{where}: document {position + 1} must be a mapping (a resource)")
-    return nodes
-
-
-def _single_document(name: str) -> KubeObject:
-    nodes = _documents(name)
-    if len(nodes) != 1:
-        raise YamlError(f"{name} must hold exactly one document, the DatabaseSet; got {len(nodes)}")
-    return KubeObject(nodes[0])
+    return read_documents(decode(data), where)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
 from . import names
-from .krm import KubeObject, YamlError
+from .krm import Item, YamlError, quoted
 from .records import Check, Invalid, Problem, Record, field, read, replace, written
 
 API_VERSION = "dbset.krm.dev/v1alpha1"
@@ -314,17 +314,19 @@ class InvalidConfig(Exception):
         self.problems = problems
 
 
-def load_database_set(function_config: KubeObject | None) -> DatabaseSet:
+def load_database_set(function_config: Item | None) -> DatabaseSet:
     """The validated DatabaseSet, or InvalidConfig listing every problem in it."""
     if function_config is None:
         raise InvalidConfig([Problem("", _missing_config_message())])
-    found = (function_config.api_version, function_config.kind)
+    try:
+        values = function_config.read()
+    except YamlError as problem:
+        raise InvalidConfig([Problem("", f"the DatabaseSet is not valid: {problem}")]) from None
+    found = (values.get("apiVersion"), values.get("kind"))
     if found != (API_VERSION, KIND):
         raise InvalidConfig([Problem("", _wrong_kind_message(*found))])
     try:
-        database_set = read(DatabaseSet, function_config.get())
-    except YamlError as problem:
-        raise InvalidConfig([Problem("", f"the DatabaseSet is not valid: {problem}")]) from None
+        database_set = read(DatabaseSet, values)
     except Invalid as invalid:
         raise InvalidConfig(invalid.problems) from None
     problems = list(_spec_problems(database_set.spec))
@@ -341,10 +343,10 @@ def _missing_config_message() -> str:
     )
 
 
-def _wrong_kind_message(api_version: str, kind: str) -> str:
+def _wrong_kind_message(api_version: object, kind: object) -> str:
     return (
-        f'functionConfig must be a {KIND} ({API_VERSION}), got kind "{kind}" '
-        f'with apiVersion "{api_version}"; expect `{KIND}.v1alpha1.dbset.krm.dev`'
+        f"functionConfig must be a {KIND} ({API_VERSION}), got kind {quoted(kind)} "
+        f"with apiVersion {quoted(api_version)}; expect `{KIND}.v1alpha1.dbset.krm.dev`"
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import posixpath
 
 from .config import InvalidConfig, load_database_set
-from .krm import KubeObject, Result, error
+from .krm import Item, Result, error
 from .transform import transform
 
 
 def process_database_set(
-    items: list[KubeObject], function_config: KubeObject | None
-) -> tuple[list[KubeObject], list[Result]]:
+    items: list[Item], function_config: Item | None
+) -> tuple[list[Item], list[Result]]:
     try:
         database_set = load_database_set(function_config)
     except InvalidConfig as invalid:
@@ -25,11 +25,16 @@ def process_database_set(
             for problem in invalid.problems
         ]
     assert function_config is not None
-    items, results = transform(items, database_set, config_directory(items, function_config))
+    items, results = transform(
+        items,
+        database_set.spec,
+        database_set.metadata.name,
+        config_directory(items, function_config),
+    )
     return items, [_pointed_at(result, function_config) for result in results]
 
 
-def config_directory(items: list[KubeObject], function_config: KubeObject) -> str:
+def config_directory(items: list[Item], function_config: Item) -> str:
     """The package directory of the DatabaseSet's file, where generated files go.
 
     kpt annotates the functionConfig with its file; where it does not, the same
@@ -47,7 +52,7 @@ def config_directory(items: list[KubeObject], function_config: KubeObject) -> st
     return ""
 
 
-def _pointed_at(result: Result, function_config: KubeObject) -> Result:
+def _pointed_at(result: Result, function_config: Item) -> Result:
     """Results about config fields point at the DatabaseSet, where the user fixes them."""
     if result.resource is None and result.field_path:
         return result._replace(resource=function_config)

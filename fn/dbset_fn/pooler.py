@@ -8,14 +8,14 @@ Pooler of the Cluster can be picked by name.
 from __future__ import annotations
 
 from .config import Connection
-from .krm import KubeObject, Result, error
+from .krm import Item, Result, error, quoted
 from .render import Pooler
 
 POOLER_API_VERSION = "postgresql.cnpg.io/v1"
 
 
 def choose_pooler(
-    items: list[KubeObject], cluster: KubeObject, connection: Connection
+    items: list[Item], cluster: Item, connection: Connection
 ) -> tuple[Pooler | None, list[Result]]:
     if not connection.usePooler:
         return None, []
@@ -33,7 +33,7 @@ def choose_pooler(
         if named:
             return _pooler(named[0]), []
         message = (
-            f'spec.connection.pooler "{connection.pooler}" must name a Pooler of '
+            f"spec.connection.pooler {quoted(connection.pooler)} must name a Pooler of "
             f"{cluster.describe()} in the input, but its Poolers are: {found}; name one of "
             "them, or remove spec.connection.pooler"
         )
@@ -42,7 +42,7 @@ def choose_pooler(
         ]
     read_write = [pooler for pooler in poolers if pooler.get("spec", "type") in (None, "rw")]
     if len(read_write) > 1:
-        names = ", ".join(f'"{pooler.name}"' for pooler in read_write)
+        names = ", ".join(quoted(pooler.name) for pooler in read_write)
         message = (
             f"spec.connection.pooler must choose between the read-write Poolers of "
             f"{cluster.describe()}: {names}; set it to one of them, or set "
@@ -52,5 +52,5 @@ def choose_pooler(
     return (_pooler(read_write[0]) if read_write else None), []
 
 
-def _pooler(obj: KubeObject) -> Pooler:
+def _pooler(obj: Item) -> Pooler:
     return Pooler(obj.name, obj.get("spec", "pgbouncer", "poolMode") == "transaction")

@@ -1,16 +1,22 @@
-"""A small SDK for KRM functions: wire format, objects, results, YAML fidelity.
+"""A small SDK for KRM functions: wire format, items and objects, results, YAML fidelity.
 
 It knows nothing about databases; the DatabaseSet function is written on top of it.
 """
 
-from .objects import KubeObject
-from .resource_list import ResourceList, format_resource_list, parse_resource_list
+from .documents import read_documents, write_documents
+from .edits import CannotEdit
+from .messages import quoted
+from .objects import Item, KubeObject, Origin
+from .resource_list import ResourceList, parse_resource_list
 from .results import Result, error, has_errors, warning
 from .run import Outcome, Processor, apply, process, run_function
 from .yaml12 import YamlError
 
 __all__ = [
+    "CannotEdit",
+    "Item",
     "KubeObject",
+    "Origin",
     "Outcome",
     "Processor",
     "ResourceList",
@@ -18,10 +24,12 @@ __all__ = [
     "YamlError",
     "apply",
     "error",
-    "format_resource_list",
     "has_errors",
     "parse_resource_list",
     "process",
+    "quoted",
+    "read_documents",
     "run_function",
     "warning",
+    "write_documents",
 ]

@@ -1,32 +1,33 @@
-"""KubeObject: one resource of a ResourceList, read and edited without losing its text.
+"""A resource in two explicit states: an Item held as text, and a KubeObject parsed from it.
 
-A KubeObject wraps the resource's YAML node tree. Reading gives YAML 1.2 values;
-writing replaces only the nodes written to, so every other scalar keeps its text and
-quoting and every collection its flow or block style.
+An Item is what the input carried (or what a function wrote): its text and its header
+(apiVersion, kind, name, namespace, annotations). Nothing changes an Item, so an item
+the function does not edit goes out as the very text it came in as.
 
-An item that came in as text keeps that text until something writes to it: its
-header is read from the text, its node tree is built only when a function reads
-further, and it goes out as the very text it came in as.
+Reading past the header parses the text: `Item.read()` gives the YAML 1.2 values,
+`Item.parse()` a KubeObject. A KubeObject is edited through its methods only: each
+edit replaces the text of one node (see edits.py), so anchors, aliases, tags, comments
+and quoting elsewhere stay byte for byte; `KubeObject.to_item()` is the edited item.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
-from .item_text import ItemHeader, Span, read_header
+from . import edits
+from .header import Header, Span, header_of
+from .messages import quoted, unquoted
 from .yaml12 import (
     SEQ,
+    Tree,
     YamlError,
-    copy_node,
-    mapping_delete,
-    mapping_get,
-    mapping_set,
     parse_documents,
+    parse_tree,
     repeated_key,
     serialize,
     to_node,
@@ -45,223 +46,90 @@ ORCHESTRATOR_PREFIXES = (
     "config.k8s.io/",
     "kustomize.config.k8s.io/",
 )
-_ITEM_START = re.compile(r"^-(?: |$)", re.MULTILINE)  # in a block sequence at column 0
+_ENTRY_START = re.compile(r"^-(?: |$)", re.MULTILINE)  # in a block sequence at column 0
+
+ENTRY = "entry"  # "- " and the lines below, as a ResourceList's items are written
+DOCUMENT = "document"  # a YAML document of its own, as in a file
+VALUE = "value"  # a key's line and its block value below, as a functionConfig
 
 
-class KubeObject:
-    """A resource as a YAML mapping node, with the accessors a function needs.
+class Origin(NamedTuple):
+    """Where an item's text came from, for messages about text that is not a resource."""
 
-    Slots, not a __dict__: a large package has tens of thousands of items.
-    """
+    where: str  # "ResourceList items[3]", "cluster.yaml"
+    line: int  # the line of the input its text starts at, from 0
 
-    __slots__ = (
-        "_changed",
-        "_checked",
-        "_end",
-        "_header",
-        "_node",
-        "_source",
-        "_start",
-        "_where",
-    )
 
-    def __init__(self, node: MappingNode, where: str | None = None) -> None:
-        """where names an input item in errors, like `ResourceList items[3]`; only input
-        items are checked for repeated keys."""
-        self._setup(node=node, where=where or "the resource", checked=where is None)
+NEW = Origin("a new resource", 0)
 
-    def _setup(
+
+class Item:
+    """A resource as text, with its header. Slots: a large package has tens of thousands."""
+
+    __slots__ = ("_end", "_source", "_start", "form", "header", "origin")
+    header: Header  # set on construction, from the text if not given
+
+    def __init__(
         self,
-        *,
-        node: MappingNode | None = None,
-        source: str | None = None,
-        span: Span = (0, 0),
-        header: ItemHeader | None = None,
-        where: str | int | None = "the resource",
-        checked: bool = True,
+        source: str,
+        span: Span,
+        form: str,
+        origin: Origin,
+        header: Header | None = None,
     ) -> None:
-        """One object has a node tree, or its text in source and the header read from it."""
-        self._node, self._source, self._header = node, source, header
-        self._start, self._end = span  # of the text in source
-        self._where, self._checked, self._changed = where, checked, False
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> KubeObject:
-        """A new object; see from_dicts to make many."""
-        return cls.from_dicts([value])[0]
-
-    @classmethod
-    def from_dicts(cls, values: Sequence[Mapping[str, Any]]) -> list[KubeObject]:
-        """New objects, written out as text at once and kept as that text: thousands of
-        new objects take a third of the memory as text, and are written only once."""
-        text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in values]))
-        starts = [match.start() for match in _ITEM_START.finditer(text)] + [len(text)]
-        return [
-            cls._from_source(text, span, _header_of(value), "the resource")
-            for value, span in zip(values, itertools.pairwise(starts), strict=True)
-        ]
-
-    @classmethod
-    def from_text(
-        cls, source: str, span: Span, header: ItemHeader | None, where: str | int | None
-    ) -> KubeObject:
-        """An item as a ResourceList carries it ("- " and the item's lines, or a top-level
-        key's line and the lines below it): the part of source from span's start to its
-        end. Errors name it by its header; without one, by where (a number: `ResourceList
-        items[number]`), and the text is parsed at once.
+        """The part span of source, a resource written in form. Without a header the text
+        is parsed for it now, so a text that is not a resource fails here.
 
         The item keeps a reference into source, not a copy: a large input is held once.
         """
-        obj = cls._from_source(source, span, header, where if header is None else None)
-        obj._checked = False
+        self._source, (self._start, self._end), self.form, self.origin = source, span, form, origin
+        self.header = header
         if header is None:
-            obj._node = obj._parse()
-        return obj
+            self.header = header_of(self._tree().root)
 
     @classmethod
-    def _from_source(
-        cls, source: str, span: Span, header: ItemHeader | None, where: str | int | None
-    ) -> KubeObject:
-        obj = cls.__new__(cls)
-        obj._setup(source=source, span=span, header=header, where=where)
-        return obj
-
-    def as_text(self) -> KubeObject:
-        """The object as the text it is written as, held as that text: for an object a
-        function has finished editing, whose new nodes take ten times the memory."""
-        text = serialize(SequenceNode(SEQ, [self.node]))
-        return KubeObject.from_text(text, (0, len(text)), read_header(text), self._where)
-
-    def as_received(self) -> KubeObject:
-        """The item as it came in, whatever has been written to it since."""
-        if self._source is None:
-            raise ValueError("only an item that came in as text can be made again")
-        span = (self._start, self._end)
-        return KubeObject.from_text(self._source, span, self._header, self._where)
+    def new(cls, values: Sequence[Mapping[str, Any]]) -> list[Item]:
+        """New resources, written out together (fast) and kept as text: thousands of new
+        objects take a third of the memory as text."""
+        text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in values]))
+        starts = [match.start() for match in _ENTRY_START.finditer(text)] + [len(text)]
+        return [
+            cls(text, span, ENTRY, NEW, _header_of_value(value))
+            for value, span in zip(values, itertools.pairwise(starts), strict=True)
+        ]
 
     @property
-    def _named(self) -> str:
-        """How errors name the object: as its header describes it, else by where."""
-        where = self._where
-        if where is None:  # not self.describe(): it would read the node tree being checked
-            return self.as_received().describe()
-        return f"ResourceList items[{where}]" if isinstance(where, int) else where
-
-    @property
-    def node(self) -> MappingNode:
-        """The node tree; an item read this far must not repeat a key, as a function
-        reading it would see only one of the two values."""
-        if self._node is None:
-            self._node = self._parse()
-        if not self._checked:
-            repeated = repeated_key(self._node)
-            if repeated is not None:
-                line = self._first_line() + repeated.start_mark.line + 1
-                raise YamlError(
-                    f'{self._named} must not have the key "{repeated.value}" twice in one '
-                    f"mapping (line {line} of the ResourceList); keep one"
-                )
-            self._checked = True
-        return self._node
-
-    @property
-    def text(self) -> str | None:
-        """The text the item came in as, while nothing has written to it."""
-        if self._source is None or self._changed:
-            return None
+    def text(self) -> str:
         return self._source[self._start : self._end]
 
-    def _parse(self) -> MappingNode:
-        assert self._source is not None
-        text = self._source[self._start : self._end]
-        try:
-            documents = parse_documents(text)
-        except YamlError:  # again after as many lines as come before it in the input,
-            try:  # so that the error gives the line there
-                parse_documents("\n" * self._first_line() + text)
-            except YamlError as problem:
-                raise YamlError(f"{self._named}: {problem}") from None
-            raise
-        root = documents[0]  # the list around an item, or the mapping around a key's value
-        item = root.value[0] if isinstance(root, SequenceNode) else root.value[0][1]
-        if not isinstance(item, MappingNode):
-            raise YamlError(f"{self._named} must be a mapping (a resource)")
-        return item
-
-    def _first_line(self) -> int:
-        """The line (from 0) the object's text starts at in its source."""
-        return 0 if self._source is None else self._source.count("\n", 0, self._start)
-
-    def copy(self) -> KubeObject:
-        return KubeObject(copy_node(self.node))
-
-    # Reading ---------------------------------------------------------------
-
-    def get_node(self, *path: str) -> Node | None:
-        """The node at a path of mapping keys, or None where the path does not lead."""
-        node: Node | None = self.node
-        for step in path:
-            if not isinstance(node, MappingNode):
-                return None
-            node = mapping_get(node, step)
-        return node
-
-    def get(self, *path: str) -> Any:
-        """The YAML 1.2 value at path, or None where the path does not lead.
-
-        The whole of an item not yet read past its header is read from its text, and the
-        node tree is not kept: the caller keeps the data it asked for.
-        """
-        if not path and self._node is None:
-            return to_python(self._parse())
-        node = self.get_node(*path)
-        return None if node is None else to_python(node)
-
-    def _string(self, *path: str) -> str:
-        node = self.get_node(*path)
-        return node.value if isinstance(node, ScalarNode) else ""
+    # The header --------------------------------------------------------------------
 
     @property
     def api_version(self) -> str:
-        return self._header.api_version if self._unread else self._string("apiVersion")
+        return self.header.api_version
 
     @property
     def kind(self) -> str:
-        return self._header.kind if self._unread else self._string("kind")
+        return self.header.kind
 
     @property
-    def _unread(self) -> bool:
-        """Only the header has been read: it answers for the text."""
-        return self._node is None and self._header is not None
+    def name(self) -> str:
+        return self.header.name
+
+    @property
+    def namespace(self) -> str:
+        return self.header.namespace
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        return self.header.annotations
 
     @property
     def group(self) -> str:
         return self.api_version.rpartition("/")[0]
 
-    @property
-    def name(self) -> str:
-        return self._header.name if self._unread else self._string("metadata", "name")
-
-    @property
-    def namespace(self) -> str:
-        return self._header.namespace if self._unread else self._string("metadata", "namespace")
-
     def is_kind(self, api_version: str, kind: str) -> bool:
-        return self.api_version == api_version and self.kind == kind
-
-    @property
-    def annotations(self) -> dict[str, str]:
-        """Annotations as strings, in their order (values of other types as written)."""
-        if self._unread:
-            return self._header.annotations
-        node = self.get_node("metadata", "annotations")
-        if not isinstance(node, MappingNode):
-            return {}
-        return {
-            key.value: value.value
-            for key, value in node.value
-            if isinstance(key, ScalarNode) and isinstance(value, ScalarNode)
-        }
+        return self.header.api_version == api_version and self.header.kind == kind
 
     @property
     def is_local_config(self) -> bool:
@@ -288,9 +156,11 @@ class KubeObject:
 
     def describe(self) -> str:
         """How a user finds the object: kind, namespace/name, and its file if known."""
+        if self.header is None or not self.kind:
+            return self.origin.where
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
-        text = f'{self.kind} "{where}"'
-        return f"{text} (in {self.path})" if self.path else text
+        text = f"{self.kind} {quoted(where)}"
+        return f"{text} (in {unquoted(self.path)})" if self.path else text
 
     def resource_ref(self) -> dict[str, str]:
         ref = {"apiVersion": self.api_version, "kind": self.kind, "name": self.name}
@@ -298,48 +168,178 @@ class KubeObject:
             ref["namespace"] = self.namespace
         return ref
 
-    # Writing ---------------------------------------------------------------
+    # Reading past the header ----------------------------------------------------------
 
-    def set(self, *path: str, value: Any) -> None:
-        """Set the value at a path of mapping keys, creating mappings on the way."""
-        node = self.node
-        self._changed = True
-        for step in path[:-1]:
-            child = mapping_get(node, step)
-            if not isinstance(child, MappingNode):
-                child = MappingNode("tag:yaml.org,2002:map", [], flow_style=False)
-                mapping_set(node, step, child)
-            node = child
-        mapping_set(node, path[-1], to_node(value))
+    def read(self) -> dict[str, Any]:
+        """The resource's YAML 1.2 values. The tree is not kept: the caller keeps what
+        it asked for."""
+        tree = self._tree()
+        try:
+            return to_python(tree.root)
+        except YamlError as problem:
+            raise YamlError(f"{self.describe()}: {problem}") from None
+
+    def get(self, *path: str) -> Any:
+        """The value at a path of mapping keys, or None where the path does not lead."""
+        value: Any = self.read()
+        for step in path:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(step)
+        return value
+
+    def parse(self) -> KubeObject:
+        return KubeObject(self)
+
+    def _checked_tree(self) -> Tree:
+        """The tree, with no key twice in one mapping: a function reading it would see
+        one of the two values, kpt and kustomize refuse it."""
+        tree = self._tree()
+        repeated = repeated_key(tree.root)
+        if repeated is not None:
+            line = self.origin.line + repeated.start_mark.line + 1
+            raise YamlError(
+                f"{self.describe()} must not have the key {quoted(repeated.value)} twice in "
+                f"one mapping (line {line} of {self._input()}); keep one"
+            )
+        return tree
+
+    def _tree(self) -> Tree:
+        try:
+            tree = parse_tree(self.text)
+        except YamlError:  # again after as many lines as come before it in the input,
+            try:  # so that the error gives the line there
+                parse_tree("\n" * self.origin.line + self.text)
+            except YamlError as problem:
+                raise YamlError(f"{self.describe()}: {problem}") from None
+            raise
+        root = tree.root
+        if self.form == ENTRY:
+            root = root.value[0] if isinstance(root, SequenceNode) and root.value else None
+        elif self.form == VALUE:
+            root = root.value[0][1] if isinstance(root, MappingNode) and root.value else None
+        if not isinstance(root, MappingNode):
+            raise YamlError(f"{self.describe()} must be a mapping (a resource)")
+        return Tree(root, tree.shared)
+
+    def _input(self) -> str:
+        return "the ResourceList" if self.origin.where.startswith("ResourceList") else "its file"
+
+
+class KubeObject:
+    """An item parsed, to read deep and to edit. Each edit splices the text of one node
+    and parses the result again, and checks that it reads as the edit meant."""
+
+    __slots__ = ("_item", "_text", "_tree")
+
+    def __init__(self, item: Item) -> None:
+        self._item = item
+        self._text = item.text
+        self._tree = item._checked_tree()
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def get(self, *path: str) -> Any:
+        """The value at a path of mapping keys, or None where the path does not lead."""
+        value: Any = to_python(self._tree.root)
+        for step in path:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(step)
+        return value
+
+    def set(self, *path: str, value: Any) -> edits.Created | None:
+        """Set the value at path (mappings made on the way); see edits.set_value."""
+        text, created = edits.set_value(self._text, self._tree, path, value)
+        self._replace(text, path, value)
+        return created
+
+    def restore(self, path: Sequence[str], written: str | None) -> None:
+        """Undo a set that created structure: its text back as written, or its key gone."""
+        text = edits.set_text(self._text, self._tree, path, written)
+        expected = _MISSING if written is None else _value_of(written)
+        self._replace(text, path, expected)
 
     def delete(self, *path: str) -> None:
-        self._changed = True
-        parent = self.get_node(*path[:-1])
-        if isinstance(parent, MappingNode):
-            mapping_delete(parent, path[-1])
+        self._replace(edits.delete_key(self._text, self._tree, path), path, _MISSING)
 
-    def set_labels(self, labels: Mapping[str, str]) -> None:
-        for key, value in labels.items():
-            self.set("metadata", "labels", key, value=value)
+    def update_list(
+        self,
+        *path: str,
+        key: str,
+        upserts: Mapping[str, Any],
+        removals: Collection[str] = (),
+    ) -> None:
+        """Upsert and remove elements of a list of mappings by their key field; the others
+        keep their text. The list must not come out empty."""
+        old = self.get(*path) or []
+        pending = dict(upserts)
+        expected = []
+        for element in old:
+            name = element.get(key) if isinstance(element, dict) else None
+            if name not in removals:
+                expected.append(pending.pop(name) if name in pending else element)
+        expected += pending.values()
+        text = edits.update_list(self._text, self._tree, path, key, upserts, removals)
+        self._replace(text, path, expected)
 
-    def set_annotations(self, annotations: Mapping[str, str]) -> None:
-        for key, value in annotations.items():
-            self.set("metadata", "annotations", key, value=value)
+    def to_item(self) -> Item:
+        item = self._item
+        return Item(self._text, (0, len(self._text)), item.form, item.origin)
 
-    def remove_annotations(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            self.delete("metadata", "annotations", key)
-        remaining = self.get_node("metadata", "annotations")
-        if isinstance(remaining, MappingNode) and not remaining.value:
-            self.delete("metadata", "annotations")
+    def _replace(self, text: str, path: Sequence[str], expected: Any) -> None:
+        """Take the edited text, after checking it reads as before with path set to
+        expected: a splice must never change anything else."""
+        before = to_python(self._tree.root)
+        _set_in(before, path, expected)
+        item = Item(text, (0, len(text)), self._item.form, self._item.origin)
+        tree = item._checked_tree()
+        if to_python(tree.root) != before:
+            raise AssertionError(f"an edit of {'.'.join(path)} changed more than it should")
+        self._text, self._tree = text, tree
 
 
-def _header_of(value: Mapping[str, Any]) -> ItemHeader | None:
-    """The header of a new object, or None where a field is not a string as written."""
+_MISSING = object()
+
+
+def _child(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value in node.value:
+        if getattr(key_node, "value", None) == key:
+            return value
+    return None
+
+
+def _set_in(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    """data with path set to value; a block mapping whose last key goes is null."""
+    parents = []
+    for step in path[:-1]:
+        if not isinstance(data.get(step), dict):
+            data[step] = {}
+        parents.append((data, step))
+        data = data[step]
+    if value is not _MISSING:
+        data[path[-1]] = value
+    elif data.pop(path[-1], _MISSING) is not _MISSING and not data and parents:
+        parent, step = parents[-1]
+        parent[step] = None
+
+
+def _value_of(written: str) -> Any:
+    documents = parse_documents(written) if written.strip() else []
+    return to_python(documents[0]) if documents else None
+
+
+def _header_of_value(value: Mapping[str, Any]) -> Header:
     metadata = value.get("metadata") or {}
     annotations = metadata.get("annotations") or {}
-    fields = [value.get("apiVersion", ""), value.get("kind", "")]
-    fields += [metadata.get("name", ""), metadata.get("namespace", "")]
-    if not all(type(field) is str for field in (*fields, *annotations, *annotations.values())):
-        return None
-    return ItemHeader(*fields, annotations.items())
+    return Header(
+        value.get("apiVersion", ""),
+        value.get("kind", ""),
+        metadata.get("name", ""),
+        metadata.get("namespace", ""),
+        annotations.items(),
+    )

@@ -1,7 +1,9 @@
-"""The ResourceList wire format: what kpt and kustomize send and read back.
+"""The ResourceList wire format: what kpt and kustomize send, and what goes back.
 
-Items come in as text where the layout allows (see item_text), and every item that
-nothing wrote to goes back out as that same text.
+Items come in as text where the layout allows (see layout.py), and every item goes
+back out as its text: as it came, or as the function wrote it. Results another
+function put in the ResourceList (`kpt fn source | fn1 | dbset-fn`) stay, and this
+function's follow them.
 """
 
 from __future__ import annotations
@@ -9,129 +11,154 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .item_text import Span, read_header, split_items
-from .objects import KubeObject
+from .header import Header, header_of, read_header
+from .layout import Layout, split
+from .messages import quoted
+from .objects import ENTRY, VALUE, Item, Origin
 from .results import Result
-from .yaml12 import NULL, SEQ, YamlError, mapping_get, parse_documents, serialize, to_node
+from .yaml12 import NULL, SEQ, YamlError, parse_documents, serialize, to_node
 
 API_VERSION = "config.kubernetes.io/v1"
-WRITTEN_TOGETHER = 100  # new objects per emitter run: fast, and few node trees at a time
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
+CONFIG_ORIGIN = "ResourceList functionConfig"
 
 
 class ResourceList(NamedTuple):
-    items: list[KubeObject]
-    function_config: KubeObject | None = None
+    items: list[Item]
+    function_config: Item | None = None
     results: list[Result] = []  # noqa: RUF012 - never changed, only replaced
+    received_results: list[Node] = []  # noqa: RUF012 - the same
 
 
 def parse_resource_list(text: str) -> ResourceList:
     """Read the one ResourceList on stdin; anything else is a YamlError that says why."""
-    split = split_items(text)
-    function_config = None
-    if split is not None:
-        rest, spans, config_span = split
-        function_config = _function_config_as_text(text, config_span)
-        if function_config is None and config_span is not None:
-            rest += text[config_span[0] : config_span[1]]  # read with the rest
+    layout = split(text)
+    if layout is not None:
         try:
-            root = _root(rest)
-        except YamlError:  # an alias to an anchor in an item, say: read it whole
-            split = None
-    if split is None:
-        root = _root(text)
-        items = _items_of(root)
-        function_config = None
+            return _from_layout(text, layout)
+        except YamlError:  # an alias into another item, say: only a whole parse is right
+            pass
+    return _from_whole(text)
+
+
+def _from_layout(text: str, layout: Layout) -> ResourceList:
+    root = _root(layout.rest)
+    items = [
+        Item(text, found.span, ENTRY, _origin(text, found.span[0], position), found.header)
+        for position, found in enumerate(layout.items)
+    ]
+    function_config = None
+    if layout.function_config is not None:
+        function_config = _config_item(text, layout.function_config)
+    elif (config_node := _function_config_node(root)) is not None:
+        function_config = _item_of_node(config_node, CONFIG_ORIGIN)
+    return ResourceList(items, function_config, [], _received_results(root))
+
+
+def _config_item(text: str, span: tuple[int, int]) -> Item:
+    """The functionConfig as text. A config that does not parse is the function's to
+    report, with the items passed through: its header stays empty until it is read."""
+    origin = Origin(CONFIG_ORIGIN, text.count("\n", 0, span[0]))
+    header = read_header(text[span[0] : span[1]])
+    try:
+        return Item(text, span, VALUE, origin, header)
+    except YamlError:
+        return Item(text, span, VALUE, origin, Header("", "", "", "", ()))
+
+
+def _from_whole(text: str) -> ResourceList:
+    root = _root(text)
+    items_node = _child(root, "items")
+    if items_node is None or items_node.tag == NULL:
+        nodes: list[Node] = []
+    elif isinstance(items_node, SequenceNode):
+        nodes = items_node.value
     else:
-        items = [
-            KubeObject.from_text(text, span, read_header(text[span[0] : span[1]]), i)
-            for i, span in enumerate(spans)
-        ]
-    if function_config is None:
-        function_config = _function_config_of(root)
-    return ResourceList(items, function_config)
+        raise YamlError("ResourceList items must be a list")
+    items = []
+    for position, node in enumerate(nodes):
+        if not isinstance(node, MappingNode):
+            raise YamlError(f"ResourceList items[{position}] must be a mapping (a resource)")
+        items.append(_item_of_node(node, f"ResourceList items[{position}]"))
+    config_node = _function_config_node(root)
+    function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN)
+    return ResourceList(items, function_config, [], _received_results(root))
 
 
-def _function_config_as_text(text: str, span: Span | None) -> KubeObject | None:
-    """The functionConfig kept as text, like an item, where its header reads plainly: a
-    large one is read once, by the function, and its node tree is not kept."""
-    if span is None:
-        return None
-    config_text = text[span[0] : span[1]]
-    header = read_header(config_text)
-    if "*" in config_text or header is None or not (header.api_version or header.kind):
-        return None  # a possible alias, another layout, or no resource: read with the rest
-    return KubeObject.from_text(text, span, header, "ResourceList functionConfig")
+def _item_of_node(node: Node, where: str) -> Item:
+    """An item from a whole parse: written out again from its node (aliases expanded),
+    since its text may lean on anchors elsewhere in the ResourceList."""
+    text = serialize(SequenceNode(SEQ, [node]))
+    return Item(text, (0, len(text)), ENTRY, Origin(where, node.start_mark.line), header_of(node))
 
 
-def _function_config_of(root: KubeObject) -> KubeObject | None:
-    config_node = mapping_get(root.node, "functionConfig")
-    if (
-        config_node is not None
-        and config_node.tag != NULL
-        and not isinstance(config_node, MappingNode)
-    ):
-        raise YamlError("ResourceList functionConfig must be a mapping (a resource)")
-    return KubeObject(config_node) if isinstance(config_node, MappingNode) else None
+def _origin(text: str, start: int, position: int) -> Origin:
+    return Origin(f"ResourceList items[{position}]", text.count("\n", 0, start))
 
 
-def _root(text: str) -> KubeObject:
+def _root(text: str) -> MappingNode:
     documents = parse_documents(text)
     if len(documents) != 1:
         raise YamlError(f"input must be one ResourceList document, got {len(documents)}")
-    root = KubeObject(documents[0]) if isinstance(documents[0], MappingNode) else None
-    if root is None or root.kind != "ResourceList":
+    root = documents[0]
+    if not isinstance(root, MappingNode) or _string(_child(root, "kind")) != "ResourceList":
         raise YamlError("input must be a ResourceList (kind: ResourceList)")
-    if root.api_version not in ACCEPTED_API_VERSIONS:
+    keys = [key.value for key, _ in root.value if isinstance(key, ScalarNode)]
+    for key in {key for key in keys if keys.count(key) > 1}:
+        raise YamlError(f"the ResourceList must not have the key {quoted(key)} twice; keep one")
+    api_version = _string(_child(root, "apiVersion"))
+    if api_version not in ACCEPTED_API_VERSIONS:
         raise YamlError(
             f"ResourceList apiVersion must be one of {', '.join(ACCEPTED_API_VERSIONS)}, "
-            f'got "{root.api_version}"'
+            f"got {quoted(api_version)}"
         )
     return root
 
 
-def _items_of(root: KubeObject) -> list[KubeObject]:
-    items_node = mapping_get(root.node, "items") or to_node(None)
-    if items_node.tag != NULL and not isinstance(items_node, SequenceNode):
-        raise YamlError("ResourceList items must be a list")
-    items = []
-    for position, item in enumerate(items_node.value if items_node.tag != NULL else []):
-        if not isinstance(item, MappingNode):
-            raise YamlError(f"ResourceList items[{position}] must be a mapping (a resource)")
-        items.append(KubeObject(item, f"ResourceList items[{position}]"))
-    return items
+def _function_config_node(root: MappingNode) -> MappingNode | None:
+    node = _child(root, "functionConfig")
+    if node is None or node.tag == NULL:
+        return None
+    if not isinstance(node, MappingNode):
+        raise YamlError("ResourceList functionConfig must be a mapping (a resource)")
+    return node
 
 
-def format_resource_list(resource_list: ResourceList) -> str:
-    return "".join(resource_list_parts(resource_list))
+def _received_results(root: MappingNode) -> list[Node]:
+    node = _child(root, "results")
+    return node.value if isinstance(node, SequenceNode) else []
+
+
+def _child(node: MappingNode, key: str) -> Node | None:
+    for key_node, value in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return value
+    return None
+
+
+def _string(node: Node | None) -> str:
+    return node.value if isinstance(node, ScalarNode) else ""
 
 
 def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
-    """The output ResourceList in parts, each made as it is asked for: items as they
-    are, then results if there are any.
-
-    Items with their input text go out as that text; runs of the others are written
-    together, as one sequence, in the same layout.
-    """
+    """The output ResourceList in parts, each made as it is asked for: items, then the
+    results received and this function's."""
     yield f"apiVersion: {API_VERSION}\nkind: ResourceList\n"
     yield "items:\n" if resource_list.items else "items: []\n"
-    pending: list[Node] = []
     for item in resource_list.items:
-        text = item.text
-        if text is None:
-            pending.append(item.node)
-            if len(pending) == WRITTEN_TOGETHER:
-                yield serialize(SequenceNode(SEQ, pending, flow_style=False))
-                pending = []
-            continue
-        if pending:
-            yield serialize(SequenceNode(SEQ, pending, flow_style=False))
-            pending = []
-        yield text if text.endswith("\n") else text + "\n"
-    if pending:
-        yield serialize(SequenceNode(SEQ, pending, flow_style=False))
-    if resource_list.results:
-        results = [result.to_dict() for result in resource_list.results]
-        yield serialize(to_node({"results": results}))
+        yield as_entry(item)
+    results = resource_list.received_results + [
+        to_node(result.to_dict()) for result in resource_list.results
+    ]
+    if results:
+        yield "results:\n" + serialize(SequenceNode(SEQ, results, flow_style=False))
+
+
+def as_entry(item: Item) -> str:
+    """An item's text as an element of a block sequence at column 0."""
+    if item.form != ENTRY:
+        raise ValueError(f"{item.describe()} is not written as a ResourceList's item")
+    text = item.text
+    return text if text.endswith("\n") else text + "\n"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-from .objects import KubeObject
+from .messages import MAX_SHOWN, one_line, quoted
+from .objects import Item
 
 Severity = Literal["error", "warning", "info"]
 
@@ -16,7 +17,7 @@ Severity = Literal["error", "warning", "info"]
 class Result(NamedTuple):
     message: str
     severity: Severity = "error"
-    resource: KubeObject | None = None
+    resource: Item | None = None
     field_path: str = ""
     current_value: Any = None
 
@@ -27,13 +28,10 @@ class Result(NamedTuple):
             if self.field_path:
                 result["field"] = {"path": self.field_path}
                 if self.current_value is not None:
-                    result["field"]["currentValue"] = self.current_value
+                    result["field"]["currentValue"] = _shown(self.current_value)
             if self.resource.path:
                 index = self.resource.index
-                result["file"] = {
-                    "path": self.resource.path,
-                    "index": int(index) if index.isdigit() else 0,
-                }
+                result["file"] = {"path": self.resource.path, "index": _number(index)}
         return result
 
     def stderr_line(self) -> str:
@@ -41,14 +39,25 @@ class Result(NamedTuple):
 
         Messages name their field themselves, so the line is severity and message.
         """
-        return f"{self.severity}: {self.message}"
+        return one_line(f"{self.severity}: {self.message}")
 
 
-def error(message: str, resource: KubeObject | None = None, **field: Any) -> Result:
+def _shown(value: Any) -> Any:
+    """A value for a result as it is, or as a string cut short when it is long."""
+    shown = quoted(value)
+    return value if len(shown) <= MAX_SHOWN + 2 else shown
+
+
+def _number(index: str) -> int:
+    """kpt's index annotation as a number (it is a string in YAML; 0 if it is no number)."""
+    return int(index) if index.isascii() and index.isdigit() and len(index) < 10 else 0
+
+
+def error(message: str, resource: Item | None = None, **field: Any) -> Result:
     return Result(message, "error", resource, **field)
 
 
-def warning(message: str, resource: KubeObject | None = None, **field: Any) -> Result:
+def warning(message: str, resource: Item | None = None, **field: Any) -> Result:
     return Result(message, "warning", resource, **field)
 
 

@@ -2,27 +2,25 @@
 
 kpt judges a run by its exit code alone and kustomize throws results away, so every
 error result also becomes a line on stderr and exit code 1. When anything goes
-wrong the items go out exactly as they came in.
+wrong the items go out exactly as they came in: items are text that nothing changes,
+so the list received is the list sent back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from .objects import KubeObject
-from .resource_list import (
-    ResourceList,
-    parse_resource_list,
-    resource_list_parts,
-)
+from .objects import Item
+from .resource_list import ResourceList, parse_resource_list, resource_list_parts
 from .results import Result, error, has_errors
 from .yaml12 import YamlError
 
-Processor = Callable[[list[KubeObject], KubeObject | None], tuple[list[KubeObject], list[Result]]]
+Processor = Callable[[list[Item], Item | None], tuple[list[Item], list[Result]]]
 """Maps (items, functionConfig) to (items, results); reports bad input as results."""
 
 
@@ -53,48 +51,61 @@ def run_function(processor: Processor, debug_variable: str) -> int:
     pass would cost a fifth of the run.
     """
     gc.disable()
+    if sys.stdin is None or sys.stdout is None:
+        return _fail("stdin and stdout must be open: kpt and kustomize connect both")
     read = lambda: decode(sys.stdin.buffer.read())  # noqa: E731 - read in _run, held nowhere else
     parts, stderr, exit_code = _run(read, processor, debug_variable)
-    for part in parts:  # one at a time: items' texts are cut from the input as written
-        sys.stdout.write(part)
-    sys.stderr.write(stderr)
+    try:
+        for part in parts:  # one at a time: items' texts are cut from the input as written
+            sys.stdout.write(part)
+        sys.stdout.flush()
+    except OSError as problem:  # a closed pipe, a full disk: say so, once, and fail
+        _silence_stdout()
+        return _fail(f"cannot write the output: {problem.strerror or problem}")
+    if sys.stderr is not None:
+        sys.stderr.write(stderr)
     return exit_code
+
+
+def _fail(message: str) -> int:
+    if sys.stderr is not None:
+        sys.stderr.write(f"error: {message}\n")
+    return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit finds nothing to
+    complain about."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(
     read: Callable[[], str], processor: Processor, debug_variable: str
 ) -> tuple[Iterator[str], str, int]:
     """(the output's parts, stderr, exit code). The input is read here and held only by
-    the items, once; on an error the items go out as they came in, whatever the
-    processor did to them."""
+    the items, once; on an error the items go out as they came in."""
     try:
-        text = read()
-        resource_list = parse_resource_list(text)
+        resource_list = parse_resource_list(read())
     except YamlError as problem:
         return _finish(ResourceList([], None, [error(str(problem))]))
-    received = list(resource_list.items)
-    as_text = all(item.text is not None for item in received)
-    whole = None if as_text else text  # items parsed whole: kept to parse again
-    del text
+    received = resource_list.items
     items, results = apply(processor, resource_list, debug_variable)
     if has_errors(results):
-        if as_text:
-            items = [item.as_received() for item in received]
-        else:
-            items = parse_resource_list(whole).items
-    return _finish(ResourceList(items, None, results))
+        items = received
+    return _finish(resource_list._replace(items=items, results=results))
 
 
 def apply(
     processor: Processor, resource_list: ResourceList, debug_variable: str
-) -> tuple[list[KubeObject], list[Result]]:
+) -> tuple[list[Item], list[Result]]:
     """The processor's output, or an error result when it fails unexpectedly.
 
     The traceback is added only when the environment variable debug_variable is
     set: users need the one line, developers the rest.
     """
     try:
-        return processor(resource_list.items, resource_list.function_config)
+        return processor(list(resource_list.items), resource_list.function_config)
     except YamlError as problem:  # an item read only when the processor got to it
         return [], [error(str(problem))]
     except Exception as problem:
@@ -102,7 +113,7 @@ def apply(
         if os.environ.get(debug_variable):
             import traceback  # only a bug pays for it
 
-            message += "\n" + traceback.format_exc()
+            traceback.print_exc()
         else:
             message += f" (set {debug_variable}=1 for the traceback)"
         return [], [error(message)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.emitter import Emitter
@@ -35,6 +35,8 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner
 from yaml.serializer import Serializer
 
+from .messages import quoted
+
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
 FLOAT = "tag:yaml.org,2002:float"
@@ -46,6 +48,7 @@ SEQ = "tag:yaml.org,2002:seq"
 # Limits far beyond any manifest, so that hostile input fails fast and cleanly:
 MAX_ALIAS_NODES = 100_000  # nodes copied for aliases in one stream (alias bombs)
 MAX_DEPTH = 256  # nested collections (C and Python recursion downstream)
+MAX_INTEGER_DIGITS = 100  # Kubernetes fields hold at most 64-bit integers
 # A line width no manifest reaches: the emitter must never fold a long value.
 NO_WRAP = 1 << 30
 
@@ -95,8 +98,8 @@ class _PythonParser(Reader, Scanner, Parser):
 class _PythonDumper(Emitter, Serializer, Yaml12Resolver):
     """The reference emitter; libyaml's escapes characters beyond the BMP (emoji)."""
 
-    def __init__(self, stream: io.StringIO) -> None:
-        Emitter.__init__(self, stream, indent=2, width=NO_WRAP, allow_unicode=True)
+    def __init__(self, stream: io.StringIO, indent: int = 2) -> None:
+        Emitter.__init__(self, stream, indent=indent, width=NO_WRAP, allow_unicode=True)
         Serializer.__init__(self, explicit_start=False)
         Yaml12Resolver.__init__(self)
 
@@ -118,8 +121,8 @@ if getattr(yaml, "__with_libyaml__", False):
     _Parser = CParser
 
     class _Dumper(CEmitter, Yaml12Resolver):
-        def __init__(self, stream: io.StringIO) -> None:
-            CEmitter.__init__(self, stream, indent=2, width=NO_WRAP, allow_unicode=True)
+        def __init__(self, stream: io.StringIO, indent: int = 2) -> None:
+            CEmitter.__init__(self, stream, indent=indent, width=NO_WRAP, allow_unicode=True)
             Yaml12Resolver.__init__(self)
 
 else:  # pragma: no cover - only where PyYAML was built without libyaml
@@ -135,16 +138,40 @@ def parse_documents(text: str) -> list[Node]:
     """Every document of a YAML stream as a node tree.
 
     Built from the parser's events without recursion, so deep nesting is an error
-    and not a crash; every alias gets its own copy of its anchor's node, so output
-    has no anchors and an edit of one place never changes another.
+    and not a crash; every alias gets its own copy of its anchor's node, so a reader
+    sees what kpt and kustomize see.
     """
+    return _compose(text).documents
+
+
+def parse_tree(text: str) -> Tree:
+    """The one document of text, and which of its nodes its text holds more than once.
+
+    A node under an anchor that an alias repeats, or a copy made for an alias, does
+    not stand alone in the text: editing its text would change more than it, or
+    nothing. Marks give positions in text, in characters.
+    """
+    composer = _compose(text)
+    if len(composer.documents) != 1:
+        raise YamlError(f"must be one YAML document, got {len(composer.documents)}")
+    return Tree(composer.documents[0], frozenset(composer.shared))
+
+
+class Tree(NamedTuple):
+    root: Node
+    shared: frozenset[int]  # ids of nodes that anchors and aliases tie to others
+
+
+def _compose(text: str) -> _Composer:
     parser = _Parser(text)
+    composer = _Composer()
     try:
-        return _Composer().documents_from(parser)
+        composer.documents_from(parser)
     except yaml.YAMLError as error:
         raise YamlError(f"input is not valid YAML: {_one_line(error)}") from None
     finally:
         parser.dispose()
+    return composer
 
 
 class _Composer:
@@ -158,6 +185,7 @@ class _Composer:
         self.open_anchors: list[str | None] = []
         self.keys: list[Node | None] = []  # per open mapping: a key awaiting its value
         self.root: Node | None = None
+        self.shared: set[int] = set()
 
     def documents_from(self, parser: Any) -> list[Node]:
         while True:
@@ -173,7 +201,7 @@ class _Composer:
                 collection.end_mark = event.end_mark
                 self.add(collection, self.open_anchors.pop())
             elif kind is AliasEvent:
-                self.add(copy_node(self.anchored(event), self.budget), None)
+                self.add(copy_node(self.anchored(event), self.budget, self.shared), None)
             elif kind is DocumentEndEvent:
                 if self.root.tag != NULL:  # an empty document, as after a trailing `---`
                     self.documents.append(self.root)
@@ -256,30 +284,55 @@ def _one_line(error: yaml.YAMLError) -> str:
     return text
 
 
-def copy_node(node: Node, budget: _Budget | None = None) -> Node:
-    """A deep copy of a node tree (marks are shared: they are never changed)."""
-    if budget is not None:
-        budget.spend(1)
+def copy_node(node: Node, budget: _Budget, shared: set[int]) -> Node:
+    """A deep copy of an anchored node tree for an alias; the ids of the original and of
+    the copy go into shared."""
+    budget.spend(1)
+    shared.add(id(node))
     if isinstance(node, ScalarNode):
-        return ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
-    if isinstance(node, SequenceNode):
-        items = [copy_node(item, budget) for item in node.value]
-        return SequenceNode(node.tag, items, node.start_mark, node.end_mark, node.flow_style)
-    pairs = [(copy_node(k, budget), copy_node(v, budget)) for k, v in node.value]
-    return MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
+        copy = ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
+    elif isinstance(node, SequenceNode):
+        items = [copy_node(item, budget, shared) for item in node.value]
+        copy = SequenceNode(node.tag, items, node.start_mark, node.end_mark, node.flow_style)
+    else:
+        pairs = [
+            (copy_node(k, budget, shared), copy_node(v, budget, shared)) for k, v in node.value
+        ]
+        copy = MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
+    shared.add(id(copy))
+    return copy
 
 
 def serialize(node: Node) -> str:
-    """One YAML document, styles as the nodes carry them, no anchors, no wrapping."""
-    text = _emit(node, _Dumper)
+    """One YAML document, styles as the nodes carry them, no anchors, no wrapping, and
+    no document markers: what it returns is put inside a larger document.
+
+    The emitter ends a document whose last scalar keeps its trailing line breaks (`|+`)
+    with `...`; inside a ResourceList that would end the ResourceList there. Without it
+    the block still ends where the next, less indented line starts.
+    """
+    return _emit_best(node).removesuffix("...\n")
+
+
+def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
+    """How a new scalar is written: plain, quoted, or a literal block (its header, then
+    its lines indented by indent), as to_node would have it."""
+    node = to_node(value)
+    if node.tag != STR or node.style is None:
+        return node.value
+    return _emit_best(node, indent).removesuffix("...\n").rstrip("\n")
+
+
+def _emit_best(node: Node, indent: int = 2) -> str:
+    text = _emit(node, _Dumper, indent)
     if _Dumper is not _PythonDumper and "\\U" in text:
-        text = _emit(node, _PythonDumper)  # keep emoji and other astral characters as is
+        text = _emit(node, _PythonDumper, indent)  # keep emoji and other astral characters
     return text
 
 
-def _emit(node: Node, dumper_class: type) -> str:
+def _emit(node: Node, dumper_class: type, indent: int = 2) -> str:
     stream = io.StringIO()
-    dumper = dumper_class(stream)
+    dumper = dumper_class(stream, indent)
     try:
         dumper.open()
         dumper.serialize(node)
@@ -287,11 +340,6 @@ def _emit(node: Node, dumper_class: type) -> str:
     finally:
         dumper.dispose()
     return stream.getvalue()
-
-
-def serialize_all(nodes: list[Node]) -> str:
-    """A multi-document stream, each document after a `---` line."""
-    return "".join("---\n" + serialize(node) for node in nodes)
 
 
 def repeated_key(node: Node) -> ScalarNode | None:
@@ -315,22 +363,38 @@ def repeated_key(node: Node) -> ScalarNode | None:
 def to_python(node: Node, path: str = "") -> Any:
     """The value a YAML 1.2 reader sees; duplicate keys are errors, not dropped.
 
-    path is where node sits (like `spec.databases[0]`), for the error message.
+    Merge keys (`<<: *defaults`) are merged as kpt and kustomize merge them: the
+    mapping's own keys first, then each merged mapping's in order. path is where node
+    sits (like `spec.databases[0]`), for the error message.
     """
     if isinstance(node, ScalarNode):
         return _scalar_value(node)
     if isinstance(node, SequenceNode):
         return [to_python(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
     result: dict[Any, Any] = {}
+    merged: list[Node] = []
     where = path or "the top level"
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
             raise YamlError(f"{where} must have scalar keys, not a collection")
+        if is_merge_key(key_node):
+            merged += value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            continue
         key = _scalar_value(key_node)
         if key in result:
-            raise YamlError(f'{where} must not have the key "{key}" twice; keep one')
+            raise YamlError(f"{where} must not have the key {quoted(key)} twice; keep one")
         result[key] = to_python(value_node, f"{path}.{key}" if path else str(key))
+    for source in merged:
+        if not isinstance(source, MappingNode):
+            raise YamlError(f"{where} must merge mappings with <<, not {type(source).__name__}")
+        for key, value in to_python(source, path).items():
+            result.setdefault(key, value)
     return result
+
+
+def is_merge_key(node: ScalarNode) -> bool:
+    """`<<` written plain: YAML 1.1's merge key, which kpt and kustomize honour."""
+    return node.value == "<<" and node.style is None and node.tag == STR
 
 
 def _scalar_value(node: ScalarNode) -> Any:
@@ -350,11 +414,16 @@ def _scalar_value(node: ScalarNode) -> Any:
         try:
             return float(text)
         except ValueError:
-            raise YamlError(f'"{text}" is tagged as a float but is not one') from None
+            raise YamlError(f"{quoted(text)} is tagged as a float but is not one") from None
     return text
 
 
 def _int_value(text: str) -> int:
+    if len(text) > MAX_INTEGER_DIGITS:
+        raise YamlError(
+            f"{quoted(text)} is an integer of {len(text)} digits, more than the "
+            f"{MAX_INTEGER_DIGITS} any Kubernetes field holds"
+        )
     try:
         if text.startswith("0o"):
             return int(text[2:], 8)
@@ -362,7 +431,7 @@ def _int_value(text: str) -> int:
             return int(text[2:], 16)
         return int(text, 10)
     except ValueError:
-        raise YamlError(f'"{text}" is tagged as an integer but is not one') from None
+        raise YamlError(f"{quoted(text)} is tagged as an integer but is not one") from None
 
 
 _ONE_PRINTABLE_LINE = re.compile(r"[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]|[\x21-\x7e]")
@@ -414,11 +483,17 @@ def _string_style(text: str) -> str | None:
             return "'" if '"' in text else '"'
         return None
     analysis = _Analyzer.analyze_scalar(text)
-    if "\n" in text and analysis.allow_block:
+    if "\n" in text and analysis.allow_block and not _keeps_line_breaks(text):
         return "|"
     if analysis.allow_block_plain and not ambiguous:
         return None
     return "'" if '"' in text and analysis.allow_single_quoted else '"'
+
+
+def _keeps_line_breaks(text: str) -> bool:
+    """Whether a literal block for text would need `|+`, whose trailing blank lines take
+    in the blank lines that follow it wherever it is put; such text is double-quoted."""
+    return text == "\n" or text.endswith("\n\n")
 
 
 def mapping_get(node: MappingNode, key: str) -> Node | None:

@@ -1,0 +1,245 @@
+"""The CloudNativePG Cluster a DatabaseSet extends: choosing it, and editing its roles.
+
+The Cluster is the user's file, so it is edited, never written anew: only the list
+spec.managed.roles (the set's roles replaced in place, new ones appended, removed
+ones dropped; every other role keeps its text) and the annotation recording which
+roles each DatabaseSet owns change. Anchors, aliases, merge keys, tags, comments,
+quoting and blank lines elsewhere stay byte for byte (see krm/edits.py). Where the
+roles cannot be edited in place (the list is an alias, say), that is an error.
+
+When the last role goes, the Cluster gets back what it had before the first: no
+`managed:` or no `roles:` if there was none, `roles: []` if that was written there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .config import Spec
+from .krm import CannotEdit, Item, KubeObject, Result, error, quoted
+from .krm.edits import Created
+from .ownership import MANAGED_ROLES, RolesRecord, read_record
+from .render import managed_role_for
+
+CLUSTER_API_VERSION = "postgresql.cnpg.io/v1"
+ROLES = ("spec", "managed", "roles")
+RECORD = ("metadata", "annotations", MANAGED_ROLES)
+
+
+def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Result]]:
+    wanted = spec.cluster
+    clusters = [
+        obj
+        for obj in items
+        if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and not obj.is_local_config
+    ]
+    matches = [
+        cluster
+        for cluster in clusters
+        if (wanted.name is None or cluster.name == wanted.name)
+        and (wanted.namespace is None or cluster.namespace == wanted.namespace)
+    ]
+    if len(matches) == 1:
+        return matches[0], []
+    if not clusters:
+        return None, [error(_no_cluster_message(items))]
+    found = ", ".join(cluster.describe() for cluster in matches or clusters)
+    if not matches:
+        asked = {"name": wanted.name, "namespace": wanted.namespace}
+        field, value = next((f, v) for f, v in asked.items() if v is not None)
+        given = " and ".join(f"{f} {quoted(v)}" for f, v in asked.items() if v is not None)
+        message = (
+            f"spec.cluster ({given}) must match a CloudNativePG Cluster in the input, "
+            f"but none matches; the input has {found}"
+        )
+        return None, [error(message, field_path=f"spec.cluster.{field}", current_value=value)]
+    advice = (
+        "set spec.cluster.namespace to choose one"
+        if wanted.name is not None
+        else "set spec.cluster.name (and namespace) to choose one"
+    )
+    message = f"spec.cluster must pick one Cluster, but {len(matches)} match: {found}; {advice}"
+    return None, [error(message, field_path="spec.cluster")]
+
+
+def _no_cluster_message(items: list[Item]) -> str:
+    present = [obj for obj in items if obj.kind and not obj.is_local_config]
+    listed = ", ".join(obj.describe() for obj in present[:10])
+    if len(present) > 10:
+        listed += f" and {len(present) - 10} more"
+    return (
+        f"the input must hold the CloudNativePG Cluster ({CLUSTER_API_VERSION}) to extend, "
+        f"but it holds {listed or 'no resources'}; add the Cluster's file to the package "
+        "or to the kustomization's resources"
+    )
+
+
+def extend_roles(cluster: Item, spec: Spec, set_name: str) -> tuple[Item, list[Result]]:
+    """The Cluster with the set's roles in spec.managed.roles and the record updated;
+    on a problem, the Cluster as it was and the errors."""
+    obj = cluster.parse()
+    problems = list(_shape_problems(cluster, obj))
+    if problems:
+        return cluster, problems
+    try:
+        record = read_record(cluster)
+    except ValueError as problem:
+        return cluster, [error(str(problem), cluster, field_path="metadata.annotations")]
+    wanted = (
+        {entry.name: managed_role_for(entry) for entry in spec.databases}
+        if spec.roleOutput == "managedRoles"
+        else {}
+    )
+    mine = set(record.owners.get(set_name, []))
+    existing = obj.get(*ROLES) or []
+    problems = list(_claimed_roles(cluster, spec, set_name, record, existing, mine))
+    if problems:
+        return cluster, problems
+    try:
+        restore = _write_roles(obj, existing, wanted, mine, record)
+        _write_record(obj, set_name, list(wanted), record, restore)
+    except CannotEdit as problem:
+        message = (
+            f"{cluster.describe()} must let dbset-fn edit spec.managed.roles in place, but "
+            f"{problem}"
+        )
+        return cluster, [error(message, cluster, field_path="spec.managed.roles")]
+    return obj.to_item(), []
+
+
+def _shape_problems(cluster: Item, obj: KubeObject) -> Iterator[Result]:
+    """spec, spec.managed and its roles must be what CloudNativePG reads: a value of
+    another type is the user's to fix, never the function's to replace."""
+    expected = {"spec": dict, "spec.managed": dict, "spec.managed.roles": list}
+    value: Any = obj.get()
+    for path, kind in expected.items():
+        value = value.get(path.rpartition(".")[2]) if isinstance(value, dict) else None
+        if value is None and path != "spec":
+            return
+        if not isinstance(value, kind):
+            shape = "a mapping" if kind is dict else "a list"
+            yield error(
+                f"{path} of {cluster.describe()} must be {shape}, got {quoted(value)}; "
+                "fix the Cluster's file",
+                cluster,
+                field_path=path,
+            )
+            return
+
+
+def _claimed_roles(
+    cluster: Item,
+    spec: Spec,
+    set_name: str,
+    record: RolesRecord,
+    existing: list[Any],
+    mine: set[str],
+) -> Iterator[Result]:
+    """Roles the set wants that someone else has: another DatabaseSet or a person."""
+    owner_of_role = {role: owner for owner, roles in record.owners.items() for role in roles}
+    present = {role.get("name") for role in existing if isinstance(role, dict)}
+    for position, entry in enumerate(spec.databases):
+        if entry.name in mine:
+            continue
+        owner = owner_of_role.get(entry.name)
+        if owner is not None and owner != set_name:
+            held_by = f"is managed by DatabaseSet {quoted(owner)}"
+        elif entry.name in present:
+            held_by = "is written by hand"
+        else:
+            continue
+        yield error(
+            f"spec.databases[{position}].name {quoted(entry.name)} must not claim a role that "
+            f"is already in {cluster.describe()}: role {quoted(entry.name)} in "
+            f"spec.managed.roles {held_by}; remove that role from the Cluster or choose "
+            "another name",
+            cluster,
+            field_path="spec.managed.roles",
+            current_value=entry.name,
+        )
+
+
+def _write_roles(
+    obj: KubeObject,
+    existing: list[Any],
+    wanted: dict[str, dict[str, Any]],
+    mine: set[str],
+    record: RolesRecord,
+) -> dict[str, str | None]:
+    """Edit spec.managed.roles; returns the record's restore entries as they now are."""
+    restore = dict(record.restore)
+    names = [role.get("name") if isinstance(role, dict) else None for role in existing]
+    removed = mine - set(wanted)
+    kept = [name for name in names if name not in removed]
+    if not wanted and len(kept) == len(names):
+        return restore
+    if kept or wanted:
+        if existing:
+            obj.update_list(*ROLES, key="name", upserts=wanted, removals=removed)
+        else:
+            _remember(restore, obj.set(*ROLES, value=list(wanted.values())))
+        return restore
+    made_here = {path: before for path, before in restore.items() if _on_roles_path(path)}
+    _put_back(obj, made_here)
+    return {path: before for path, before in restore.items() if path not in made_here}
+
+
+def _on_roles_path(dotted: str) -> bool:
+    path = tuple(dotted.split("."))
+    return ROLES[: len(path)] == path
+
+
+def _put_back(obj: KubeObject, made_here: dict[str, str | None]) -> None:
+    """The roles list is to be empty: give back what the Cluster had before the set's
+    first role, as the record says. A record from before it said so: the roles go, and
+    managed if nothing else is in it."""
+    if not made_here:
+        obj.delete(*ROLES)
+        if not obj.get(*ROLES[:2]):
+            obj.delete(*ROLES[:2])
+        return
+    ((dotted, before),) = made_here.items()
+    path = tuple(dotted.split("."))
+    if path == ROLES[:2] and set(obj.get(*path) or {}) - {"roles"}:
+        obj.delete(*ROLES)  # managed holds more now: only the roles go
+    else:
+        obj.restore(path, before)
+
+
+def _write_record(
+    obj: KubeObject,
+    set_name: str,
+    owned: list[str],
+    record: RolesRecord,
+    restore: dict[str, str | None],
+) -> None:
+    """Write the record back, and only if it changed, so re-runs keep the text as is.
+    Without owners it goes, and the annotations with it if the set made them."""
+    owners = dict(record.owners)
+    if owned:
+        owners[set_name] = owned
+    else:
+        owners.pop(set_name, None)
+    annotations = ".".join(RECORD[:2])
+    if not owners:
+        if obj.get(*RECORD) is not None:
+            obj.delete(*RECORD)
+        if not obj.get(*RECORD[:2]):
+            obj.restore(RECORD[:2], restore.get(annotations))
+        return
+    text = RolesRecord(owners, restore).to_json()
+    if text == obj.get(*RECORD):
+        return
+    created = obj.set(*RECORD, value=text)
+    if created is not None and created.path != RECORD and _remember(restore, created):
+        obj.set(*RECORD, value=RolesRecord(owners, restore).to_json())
+
+
+def _remember(restore: dict[str, str | None], created: Created | None) -> bool:
+    """Note what an edit replaced, if it was written out (`[]`, `{}`, `null`): what was
+    not there at all goes without a note."""
+    if created is None or created.before is None:
+        return False
+    restore[".".join(created.path)] = created.before
+    return True

@@ -1,0 +1,105 @@
+"""What a DatabaseSet generates: per entry, its objects, marked as the set's and placed
+in their files. Each kind is shaped in its own module under render/."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from .collisions import Generated
+from .config import DatabaseEntry, Spec
+from .krm import Item
+from .ownership import OWNER, ObjectKey, placement
+from .render import (
+    Endpoint,
+    app_credentials_for,
+    connection_secret_for,
+    database_for,
+    database_role_for,
+    password_generator_for,
+    role_credentials_for,
+)
+
+MADE_TOGETHER = 50  # objects written to text at once: fast enough, and few kept as data
+
+
+def generate(
+    spec: Spec,
+    set_name: str,
+    endpoint: Endpoint,
+    previous: dict[ObjectKey, Item],
+    config_dir: str,
+) -> Iterator[Generated]:
+    """Per entry: its DatabaseRole (when roles are objects) and Database, its password
+    generator, then its credentials in the Cluster's namespace and in the app's; each
+    marked as the set's and placed in its file. Made fifty at a time, as text."""
+    documents = _placed_documents(spec, set_name, endpoint, previous, config_dir)
+    while batch := list(itertools.islice(documents, MADE_TOGETHER)):
+        objects = Item.new([document for _, document in batch])
+        for (position, document), obj in zip(batch, objects, strict=True):
+            yield Generated(position, obj, _written_secret(document), _managed_database(document))
+
+
+def _placed_documents(
+    spec: Spec,
+    set_name: str,
+    endpoint: Endpoint,
+    previous: dict[ObjectKey, Item],
+    config_dir: str,
+) -> Iterator[tuple[int, dict]]:
+    for position, entry in enumerate(spec.databases):
+        for document in _documents_for(entry, spec, endpoint):
+            metadata = document["metadata"]
+            if spec.commonLabels:
+                metadata["labels"] = metadata.get("labels", {}) | spec.commonLabels
+            key = _key_of_document(document)
+            metadata["annotations"] = (
+                metadata.get("annotations", {})
+                | spec.commonAnnotations
+                | {OWNER: set_name}
+                | placement(key, previous.get(key), config_dir)
+            )
+            yield position, document
+
+
+def _written_secret(document: dict) -> ObjectKey | None:
+    """The Secret an ExternalSecret writes; ESO would fight over one that exists."""
+    if document["kind"] != "ExternalSecret":
+        return None
+    namespace = document["metadata"].get("namespace", "")
+    return ("", "Secret", namespace, document["spec"]["target"]["name"])
+
+
+def _managed_database(document: dict) -> tuple[str, str, str] | None:
+    if document["kind"] != "Database":
+        return None
+    spec = document["spec"]
+    return (document["metadata"].get("namespace", ""), spec["cluster"]["name"], spec["name"])
+
+
+def _key_of_document(document: dict) -> ObjectKey:
+    metadata = document["metadata"]
+    group = document["apiVersion"].rpartition("/")[0]
+    return (group, document["kind"], metadata.get("namespace", ""), metadata["name"])
+
+
+def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[dict]:
+    """An entry being dropped keeps only what CloudNativePG needs to drop it."""
+    namespace = endpoint.namespace
+    app_namespace = entry.appNamespace
+    shared = app_namespace == namespace
+    documents = []
+    if spec.roleOutput == "databaseRole":  # the owner first, as CloudNativePG creates them
+        documents.append(database_role_for(entry, spec, endpoint.cluster, namespace))
+    documents.append(database_for(entry, spec.databaseDefaults, endpoint.cluster, namespace))
+    if not entry.present:
+        return documents
+    if entry.password is not None:
+        documents.append(password_generator_for(entry, namespace))
+    if entry.has_password:
+        documents.append(role_credentials_for(entry, spec, namespace, endpoint if shared else None))
+        if app_namespace and not shared:
+            documents.append(app_credentials_for(entry, spec, app_namespace, endpoint))
+    elif app_namespace:
+        documents.append(connection_secret_for(entry, spec, app_namespace, endpoint))
+    return documents

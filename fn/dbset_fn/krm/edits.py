@@ -1,0 +1,428 @@
+"""Edits that replace the text of one node and leave every other byte of an item alone.
+
+A function that re-serialises a resource it edits loses what its YAML library does
+not keep: anchors, aliases, merge keys, tags, comments, quoting, the style of blocks.
+An edit here finds the node's span in the text through the parser's marks and splices
+new text in its place, written in the block style the rest of the text uses (its
+indentation step, and whether a list under a key is indented or not).
+
+Every function takes the text and its parsed tree and returns the new text. A node
+that anchors and aliases tie to another (see yaml12.Tree) or a mapping with a merge
+key on the way cannot be edited in place: that is a CannotEdit error, never a rewrite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .yaml12 import Tree, YamlError, is_merge_key, scalar_text
+
+Path = Sequence[str]
+
+
+class CannotEdit(YamlError):
+    """The node cannot be edited in place; the message says why, from its path on."""
+
+
+class Created(NamedTuple):
+    """Where set() put new structure: the path of the first node it made or filled, and
+    that node's text before (None: it was not there). Enough to undo it later."""
+
+    path: tuple[str, ...]
+    before: str | None
+
+
+# Public edits --------------------------------------------------------------------------
+
+
+def set_value(text: str, tree: Tree, path: Path, value: Any) -> tuple[str, Created | None]:
+    """Set the value at path, creating mappings on the way; a collection is written in
+    block style. Returns the text, and what was created where nothing (or an empty
+    collection, or null) stood, for set_text to undo."""
+    style = _Style.of(text, tree.root)
+    parent, depth = _deepest(tree, path)
+    nested: Any = value
+    for key in reversed(path[depth + 1 :]):
+        nested = {key: nested}
+    old = _child(parent, path[depth]) if depth < len(path) else None
+    if depth == len(path):
+        old = _child(parent, path[-1])
+        assert old is not None
+        created = Created(tuple(path), node_text(text, old)) if _is_empty(old) else None
+        return _replace_value(text, parent, path[-1], value, style), created
+    created = Created(tuple(path[: depth + 1]), None if old is None else node_text(text, old))
+    if old is not None:  # null, {} or []: replaced by the new block
+        return _replace_value(text, parent, path[depth], nested, style), created
+    if not isinstance(parent, MappingNode) or parent.flow_style:
+        raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping in block style to add to")
+    _refuse_merges(parent, path[:depth])
+    return _insert_pair(text, parent, path[depth], nested, style), created
+
+
+def set_text(text: str, tree: Tree, path: Path, written: str | None) -> str:
+    """Put a value back as it was written (an empty collection or a scalar, such as
+    `[]`), or remove its key (None): undoes what set_value created."""
+    parent, depth = _deepest(tree, path)
+    if depth != len(path):
+        return text
+    if written is None:
+        return _delete_pair(text, parent, path[-1])
+    return _replace_value(text, parent, path[-1], _Written(written), _Style.of(text, tree.root))
+
+
+def delete_key(text: str, tree: Tree, path: Path) -> str:
+    parent, depth = _deepest(tree, path)
+    return _delete_pair(text, parent, path[-1]) if depth == len(path) else text
+
+
+def update_list(
+    text: str,
+    tree: Tree,
+    path: Path,
+    key: str,
+    upserts: Mapping[str, Any],
+    removals: Collection[str],
+) -> str:
+    """Replace the elements of the list at path whose key field is in upserts, append
+    the others, drop those in removals; every other element keeps its text. The list
+    must not come out empty (undo with set_text instead)."""
+    style = _Style.of(text, tree.root)
+    parent, depth = _deepest(tree, path)
+    node = _child(parent, path[-1]) if depth == len(path) else None
+    if not isinstance(node, SequenceNode):
+        raise CannotEdit(f"{_dotted(path)} must be a list")
+    key_node, _ = _pair(parent, path[-1])
+    block = not node.flow_style and bool(node.value)
+    column = (
+        _dash_column(text, node) if block else style.sequence_column(key_node.start_mark.column)
+    )
+    spans = _element_spans(text, node) if block else None
+    pending = dict(upserts)
+    lines: list[str] = []
+    for position, element in enumerate(node.value):
+        name = _field(element, key)
+        if name in removals:
+            continue
+        if name in pending:
+            lines.append(_list_entry(pending.pop(name), column, style))
+        elif spans is not None:
+            lines.append(text[spans[position][0] : spans[position][1]])
+        else:
+            lines.append(" " * column + "- " + _one_line(text, element) + "\n")
+    lines += [_list_entry(value, column, style) for value in pending.values()]
+    if not lines:
+        raise ValueError("update_list must leave at least one element")
+    if spans is not None:
+        return text[: spans[0][0]] + "".join(lines) + text[spans[-1][1] :]
+    return _replace_value(text, parent, path[-1], _Lines("".join(lines)), style)
+
+
+def node_text(text: str, node: Node) -> str:
+    """The text a node is written as (for an empty collection or a scalar: one line)."""
+    return text[node.start_mark.index : node.end_mark.index]
+
+
+# Finding nodes -------------------------------------------------------------------------
+
+
+def _deepest(tree: Tree, path: Path) -> tuple[Node, int]:
+    """The deepest node on path, and how many steps of path lead to it. Every node on
+    the way must stand alone in the text, and every mapping be free of merge keys."""
+    node = tree.root
+    for depth, step in enumerate(path):
+        if id(node) in tree.shared:
+            raise CannotEdit(_shared_message(path[:depth]))
+        if not isinstance(node, MappingNode):
+            raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping, not a {_kind(node)}")
+        child = _child(node, step)
+        if child is None:
+            _refuse_merges(node, path[:depth])
+            return node, depth
+        if _is_empty(child) and depth < len(path) - 1:
+            return node, depth
+        node = child
+    if id(node) in tree.shared:
+        raise CannotEdit(_shared_message(path))
+    return _parent_of(tree, path), len(path)
+
+
+def _parent_of(tree: Tree, path: Path) -> Node:
+    node = tree.root
+    for step in path[:-1]:
+        node = _child(node, step)  # type: ignore[arg-type,assignment]
+    return node
+
+
+def _child(node: Node, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return value
+    return None
+
+
+def _pair(node: Node, key: str) -> tuple[ScalarNode, Node]:
+    assert isinstance(node, MappingNode)
+    for key_node, value in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return key_node, value
+    raise KeyError(key)
+
+
+def _field(element: Node, key: str) -> str | None:
+    value = _child(element, key)
+    return value.value if isinstance(value, ScalarNode) else None
+
+
+def _is_empty(node: Node) -> bool:
+    """null, `{}` or `[]`: a value that new content replaces whole."""
+    if isinstance(node, ScalarNode):
+        return node.tag == "tag:yaml.org,2002:null"
+    return bool(node.flow_style) and not node.value
+
+
+def _refuse_merges(node: MappingNode, path: Path) -> None:
+    if any(isinstance(key, ScalarNode) and is_merge_key(key) for key, _ in node.value):
+        raise CannotEdit(
+            f"{_dotted(path) or 'the resource'} has a merge key (<<), so a key added to it "
+            "could hide what the merge gives; write the merged keys out"
+        )
+
+
+def _shared_message(path: Path) -> str:
+    return (
+        f"{_dotted(path) or 'the resource'} is tied to another place by an anchor or an "
+        "alias, so editing its text would change both; write it out in full"
+    )
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(path)
+
+
+def _kind(node: Node) -> str:
+    return {ScalarNode: "scalar", SequenceNode: "list", MappingNode: "mapping"}[type(node)]
+
+
+# Positions -----------------------------------------------------------------------------
+
+
+def _line_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+def _line_end(text: str, at: int) -> int:
+    newline = text.find("\n", at)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _content_end(node: Node) -> int:
+    """Where the last character written for node ends (a block collection's end mark
+    is the next token, past comments)."""
+    if isinstance(node, ScalarNode) or node.flow_style or not node.value:
+        return node.end_mark.index
+    last = node.value[-1]
+    return _content_end(last[1] if isinstance(node, MappingNode) else last)
+
+
+def _after_content(text: str, node: Node) -> int:
+    """The start of the line after node's last line (its comment included)."""
+    end = _content_end(node)
+    return end if text[end - 1 : end] == "\n" else _line_end(text, end)
+
+
+def _after_colon(text: str, key: ScalarNode) -> int:
+    colon = text.index(":", key.end_mark.index)
+    return colon + 1
+
+
+def _region_end(text: str, value: Node, start: int) -> int:
+    """The end of a value written after its key's colon: the rest of that line (a
+    comment after an inline value stays with the key), or the block's lines."""
+    if value.start_mark.line == value.end_mark.line or (
+        isinstance(value, ScalarNode) and value.start_mark.index == value.end_mark.index
+    ):
+        line_end = _line_end(text, start)
+        comment = text.find("#", value.end_mark.index, line_end)
+        if comment >= 0:
+            raise CannotEdit("a value with a comment after it cannot be replaced in place")
+        return line_end
+    return _after_content(text, value)
+
+
+def _dash_column(text: str, sequence: SequenceNode) -> int:
+    dash = _dash(text, sequence.value[0])
+    return dash - _line_start(text, dash)
+
+
+def _dash(text: str, element: Node) -> int:
+    at = element.start_mark.index
+    while at > 0 and text[at - 1] in " \n":
+        at -= 1
+    if text[at - 1 : at] != "-":
+        raise CannotEdit("a list element must follow its dash (no comment between)")
+    return at - 1
+
+
+def _element_spans(text: str, sequence: SequenceNode) -> list[tuple[int, int]]:
+    """Each element's lines: from its dash's line to the next element's (comments
+    between go with the element before), the last to its own last line."""
+    starts = [_line_start(text, _dash(text, element)) for element in sequence.value]
+    ends = [*starts[1:], _after_content(text, sequence.value[-1])]
+    return list(zip(starts, ends, strict=True))
+
+
+# Writing -------------------------------------------------------------------------------
+
+
+class _Style(NamedTuple):
+    """How the text writes blocks: its indentation step, and lists under a key at the
+    key's column (compact, as kubectl and kpt write them) or one step in (wide)."""
+
+    step: int
+    wide: bool
+
+    @classmethod
+    def of(cls, text: str, root: Node) -> _Style:
+        step, wide = None, None
+        stack = [root]
+        while stack and (step is None or wide is None):
+            node = stack.pop()
+            if isinstance(node, SequenceNode):
+                stack.extend(node.value)
+            if not isinstance(node, MappingNode) or node.flow_style:
+                continue
+            for key, value in node.value:
+                if _is_block(value) and value.start_mark.line > key.start_mark.line:
+                    if isinstance(value, MappingNode) and step is None:
+                        step = value.value[0][0].start_mark.column - key.start_mark.column
+                    elif isinstance(value, SequenceNode) and wide is None:
+                        with contextlib.suppress(CannotEdit):
+                            wide = _dash_column(text, value) > key.start_mark.column
+                stack.append(value)
+        return cls(step if step and step > 0 else 2, bool(wide))
+
+    def sequence_column(self, key_column: int) -> int:
+        return key_column + self.step if self.wide else key_column
+
+
+class _Written(str):
+    """A value as the text it is written as: put back as it was."""
+
+
+class _Lines(str):
+    """A block value's lines, written already."""
+
+
+def _insert_pair(text: str, mapping: MappingNode, key: str, value: Any, style: _Style) -> str:
+    at = _after_content(text, mapping)
+    column = mapping.value[0][0].start_mark.column
+    lines = _pair_lines(key, value, column, style)
+    if at == len(text) and not text.endswith("\n"):
+        lines = "\n" + lines
+    return text[:at] + lines + text[at:]
+
+
+def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style) -> str:
+    """The value after key replaced: a block value goes on the lines below the key, an
+    inline one after it; what follows the key on its line (a comment) stays there."""
+    key_node, old = _pair(mapping, key)
+    colon = _after_colon(text, key_node)
+    if _is_block(old):
+        first = _line_start(text, _first_child_start(text, old))
+        rest_of_key_line = text[colon:first]
+        if first <= key_node.start_mark.index or rest_of_key_line.strip(" \n")[:1] not in ("", "#"):
+            raise CannotEdit(f"{key} must have only its block value below it")
+        after = _after_content(text, old)
+    else:
+        if "#" in text[colon : old.start_mark.index] or old.end_mark.line > key_node.end_mark.line:
+            raise CannotEdit(f"{key} must have its value on its own line to replace it")
+        line_end = _line_end(text, old.end_mark.index)
+        rest_of_key_line = text[old.end_mark.index : line_end]
+        if not rest_of_key_line.endswith("\n"):
+            rest_of_key_line += "\n"
+        first = after = line_end
+    column = key_node.start_mark.column
+    if isinstance(value, _Lines):
+        return text[:colon] + rest_of_key_line + value + text[after:]
+    if _is_block_value(value):
+        lines = _block_lines(value, column, style, below_key=True)
+        return text[:colon] + rest_of_key_line + lines + text[after:]
+    inline = value if isinstance(value, _Written) else _inline(value, column, style)
+    return text[:colon] + " " + inline + rest_of_key_line + text[after:]
+
+
+def _first_child_start(text: str, node: Node) -> int:
+    if isinstance(node, SequenceNode):
+        return _dash(text, node.value[0])
+    return node.value[0][0].start_mark.index
+
+
+def _delete_pair(text: str, mapping: Node, key: str) -> str:
+    key_node, value = _pair(mapping, key)
+    start = _line_start(text, key_node.start_mark.index)
+    if text[start : key_node.start_mark.index].strip(" "):
+        raise CannotEdit(f"{key} must start its own line to be removed")
+    end = _after_content(text, value) if _is_block(value) else _line_end(text, value.end_mark.index)
+    return text[:start] + text[end:]
+
+
+def _is_block(node: Node) -> bool:
+    return isinstance(node, MappingNode | SequenceNode) and not node.flow_style and bool(node.value)
+
+
+def _is_block_value(value: Any) -> bool:
+    return isinstance(value, dict | list) and bool(value)
+
+
+def _one_line(text: str, node: Node) -> str:
+    written = node_text(text, node)
+    if "\n" in written:
+        raise CannotEdit("an element of a flow list over several lines cannot be kept in place")
+    return written
+
+
+def _pair_lines(key: str, value: Any, column: int, style: _Style) -> str:
+    pad = " " * column
+    if _is_block_value(value):
+        return f"{pad}{scalar_text(key)}:\n" + _block_lines(value, column, style, below_key=True)
+    return f"{pad}{scalar_text(key)}: {_inline(value, column, style)}\n"
+
+
+def _block_lines(value: Any, column: int, style: _Style, below_key: bool = False) -> str:
+    """value (a non-empty mapping or list) as the lines of a block: below a key at
+    column, or (not below_key) with its keys or dashes at column."""
+    if isinstance(value, dict):
+        keys_at = column + style.step if below_key else column
+        return "".join(_pair_lines(str(k), v, keys_at, style) for k, v in value.items())
+    dashes_at = style.sequence_column(column) if below_key else column
+    return "".join(_list_entry(element, dashes_at, style) for element in value)
+
+
+def _list_entry(value: Any, dash: int, style: _Style) -> str:
+    if _is_block_value(value):
+        body = _block_lines(value, dash + 2, style)
+        return " " * dash + "- " + body[dash + 2 :]
+    return " " * dash + "- " + _inline(value, dash, style) + "\n"
+
+
+def _inline(value: Any, column: int, style: _Style) -> str:
+    """A scalar or an empty collection after `key: ` or `- ` (a literal block's lines
+    one step past column)."""
+    if isinstance(value, dict | list):
+        return "{}" if isinstance(value, dict) else "[]"
+    written = scalar_text(value, style.step)
+    header, newline, body = written.partition("\n")
+    if not newline:
+        return written
+    lines = body.splitlines(keepends=True)
+    return (
+        header
+        + "\n"
+        + "".join(" " * column + line if line.strip() else line for line in lines).rstrip("\n")
+    )

@@ -1,0 +1,237 @@
+"""Where a ResourceList's items are in its text, found without parsing what is proven.
+
+Most items of a real package pass through a function untouched; building node trees
+for them costs most of a run. kpt and kustomize write a ResourceList in one block
+layout: top-level keys at column 0, and `items:` followed by entries that each start
+with "- " at column 0. So the text is cut at its column-0 lines, and each piece is
+kept as text, with its header read from the text (see header.py).
+
+A cut is only right where the parser would cut: a column-0 line may also be inside a
+quoted scalar that goes on over lines (kpt writes the closing quote of one at column
+0) or inside a flow collection. One scan of the whole text finds every place where
+such a scalar or collection could start (a quote, `[` or `{` where a token starts,
+not closed on its line) and every anchor or alias. Then each piece is:
+
+- proven: nothing found in it, or only quoted scalars that close inside it without a
+  line that could start an item or a key; their spans go to the header reader, which
+  refuses a header line inside one;
+- checked: anchors or aliases in it; it is parsed alone, which fails if an alias
+  points into another item;
+- unproven: a flow collection over lines, an unclosed quote, a column-0 line that is
+  neither an item nor a key nor inside a quoted scalar of the piece. The parser then
+  reads from the piece's start to the first following cut where what it read is
+  complete, and says where its items are.
+
+Only that item is parsed, never the whole list, except where nothing else can be
+right: the layout is not kpt's (flow style, indented items, JSON, markers or
+directives), or an alias in one item or in the functionConfig points into another.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import NamedTuple
+
+from yaml.nodes import SequenceNode
+
+from .header import Header, Span, read_header
+from .yaml12 import YamlError, parse_documents
+
+_COLUMN_0 = re.compile(r"^[^ #\r\n]", re.MULTILINE)
+_ITEM_START = re.compile(r"-(?:[ \r\n]|$)")
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w.-]*):(?:[ \r\n]|$)")
+_BLOCK_KEY = re.compile(r"[A-Za-z_][\w.-]*:[ ]*(?:#[^\n]*)?(?:\n|$)")
+_MARKER_OR_DIRECTIVE = re.compile(r"(?:---|\.\.\.)(?:[ \t\r\n]|$)|%")
+
+# One-line tokens, and what may follow one.
+_DQ = r'"(?:[^"\\\n]|\\[^\n])*"'
+_SQ = r"'(?:[^'\n]|'')*'"
+_AFTER = r"(?:[ \t]*(?:$|[,\]}]|:(?=[ \t]|$))|[ \t]+\#)"
+_SIMPLE_FLOW = rf"""(?:[^\[\]{{}}"'\n\#]|{_DQ}|{_SQ})*"""
+_RISK = re.compile(
+    rf"""(?:\A|(?<=[ \t\n\[{{,]))(?:
+        (?P<quote>"(?!(?:[^"\\\n]|\\[^\n])*"{_AFTER})|'(?!(?:[^'\n]|'')*'{_AFTER}))
+      | (?P<flow>\[(?!{_SIMPLE_FLOW}\]{_AFTER})|\{{(?!{_SIMPLE_FLOW}\}}{_AFTER}))
+      | (?P<anchor>[&*][^ \t\n,\[\]{{}}])
+    )""",
+    re.MULTILINE | re.VERBOSE,
+)
+_QUOTED_TAIL = {'"': re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL), "'": re.compile(r"(?:[^']|'')*'")}
+_AFTER_TOKEN = re.compile(_AFTER, re.MULTILINE)
+MAX_QUOTES_PROVEN = 64  # multi-line quoted scalars in one piece before it is parsed instead
+
+PROVEN, CHECKED, UNPROVEN = "proven", "checked", "unproven"
+
+
+class Piece(NamedTuple):
+    """A part of the text from one column-0 cut to the next, and what the scan found."""
+
+    span: Span
+    first_line: str
+    status: str
+    quoted: list[Span]  # multi-line quoted scalars in it, offsets in the piece
+
+
+class FoundItem(NamedTuple):
+    """An item's span in the text, and its header where it was read or parsed already."""
+
+    span: Span
+    header: Header | None
+    spans: list[Span]  # multi-line quoted scalars, for reading the header
+
+
+class Layout(NamedTuple):
+    rest: str  # the ResourceList's text without its items and functionConfig
+    items: list[FoundItem]
+    function_config: Span | None
+
+
+def split(text: str) -> Layout | None:
+    """The items of a ResourceList in kpt's layout, or None where only a parse of the
+    whole text can be right (see the module's docstring)."""
+    pieces = _pieces(text)
+    if pieces is None:
+        return None
+    rest: list[str] = [text[: pieces[0].span[0]]] if pieces else [text]
+    items: list[FoundItem] = []
+    function_config: Span | None = None
+    seen: set[str] = set()
+    in_items = False
+    position = 0
+    while position < len(pieces):
+        piece = pieces[position]
+        start, end = piece.span
+        if _ITEM_START.match(piece.first_line):
+            if not in_items:
+                return None
+            found, position = _items_from(text, pieces, position)
+            if found is None:
+                return None
+            items += found
+            continue
+        key = _TOP_LEVEL_KEY.match(piece.first_line)
+        if key is None:
+            return None
+        name = key.group(1)
+        if name in seen:
+            raise YamlError(f'the ResourceList must not have the key "{name}" twice; keep one')
+        seen.add(name)
+        block = _BLOCK_KEY.match(text, start) is not None  # its value on the lines below
+        in_items = block and name == "items"
+        if name == "items" and not block:
+            return None  # in flow style, or a scalar: only a parse reads it
+        if block and name == "functionConfig":
+            function_config = piece.span  # whatever it holds: the function reads it
+        elif piece.status == UNPROVEN:
+            return None
+        else:
+            rest.append(text[start:end])
+        position += 1
+    if "items" not in seen:
+        return None
+    return Layout("".join(rest), items, function_config)
+
+
+def _pieces(text: str) -> list[Piece] | None:
+    """The text cut at its column-0 lines that could start an item or a key, each piece
+    with what the scan found in it; None when a marker or directive is at column 0."""
+    cuts: list[int] = []
+    lines: list[str] = []
+    odd: list[int] = []  # column-0 lines that are neither: explained only by a quote
+    for match in _COLUMN_0.finditer(text):
+        start = match.start()
+        newline = text.find("\n", start)
+        line = text[start : newline if newline >= 0 else len(text)]
+        if _MARKER_OR_DIRECTIVE.match(line) and not (start == 0 and line.startswith("---")):
+            return None
+        if _ITEM_START.match(line) or _TOP_LEVEL_KEY.match(line):
+            cuts.append(start)
+            lines.append(line)
+        else:
+            odd.append(start)
+    if not cuts:
+        return None
+    ends = [*cuts[1:], len(text)]
+    status = [PROVEN] * len(cuts)
+    quoted: list[list[Span]] = [[] for _ in cuts]
+    for match in _RISK.finditer(text, cuts[0]):
+        at = match.start()
+        piece = bisect.bisect_right(cuts, at) - 1
+        if status[piece] == UNPROVEN:
+            continue
+        if match.group("anchor"):
+            status[piece] = CHECKED
+            continue
+        span = _quoted_span(text, at, ends[piece]) if match.group("quote") else None
+        if span is None or len(quoted[piece]) == MAX_QUOTES_PROVEN:
+            status[piece] = UNPROVEN
+        else:
+            quoted[piece].append((span[0] - cuts[piece], span[1] - cuts[piece]))
+    for at in odd:
+        piece = bisect.bisect_right(cuts, at) - 1
+        if piece < 0:
+            continue  # before the first key: read with the rest
+        offset = at - cuts[piece]
+        if not any(start < offset < end for start, end in quoted[piece]):
+            status[piece] = UNPROVEN
+    return [Piece((cuts[i], ends[i]), lines[i], status[i], quoted[i]) for i in range(len(cuts))]
+
+
+def _quoted_span(text: str, at: int, limit: int) -> Span | None:
+    """The span of the quoted scalar that starts at `at` and goes on over lines, if it
+    closes before limit and only the end of a token follows it."""
+    tail = _QUOTED_TAIL[text[at]].match(text, at + 1, limit)
+    if tail is None or _AFTER_TOKEN.match(text, tail.end(), limit) is None:
+        return None
+    return at, tail.end()
+
+
+def _items_from(text: str, pieces: list[Piece], first: int) -> tuple[list[FoundItem] | None, int]:
+    """The items from pieces[first] on, up to the next key, and the position after them."""
+    found: list[FoundItem] = []
+    position = first
+    while position < len(pieces) and _ITEM_START.match(pieces[position].first_line):
+        piece = pieces[position]
+        if piece.status == UNPROVEN:
+            resolved, position = _resolve(text, pieces, position)
+            if resolved is None:
+                return None, position
+            found += resolved
+            continue
+        header = None
+        if piece.status == PROVEN:
+            start, end = piece.span
+            header = read_header(text[start:end], piece.quoted)
+        found.append(FoundItem(piece.span, header, piece.quoted))
+        position += 1
+    return found, position
+
+
+def _resolve(text: str, pieces: list[Piece], first: int) -> tuple[list[FoundItem] | None, int]:
+    """The items the parser finds from an unproven piece on: the text from its start is
+    parsed up to each following cut in turn, until it is complete YAML."""
+    start = pieces[first].span[0]
+    starts = [piece.span[0] for piece in pieces]
+    for last in range(first, len(pieces)):
+        if last > first and not _ITEM_START.match(pieces[last].first_line):
+            break  # items end at the next key: beyond it, only a whole parse is right
+        end = pieces[last].span[1]
+        try:
+            documents = parse_documents(text[start:end])
+        except YamlError:
+            continue
+        if len(documents) != 1 or not isinstance(documents[0], SequenceNode):
+            return None, last + 1
+        elements = documents[0].value
+        item_starts = [_dash_line(starts, start + element.start_mark.index) for element in elements]
+        if item_starts[0] != start or sorted(set(item_starts)) != item_starts:
+            return None, last + 1
+        spans = list(zip(item_starts, [*item_starts[1:], end], strict=True))
+        return [FoundItem(span, None, []) for span in spans], last + 1
+    return None, len(pieces)
+
+
+def _dash_line(starts: list[int], at: int) -> int:
+    """The column-0 cut at or before a position: where the item at that position starts."""
+    return starts[bisect.bisect_right(starts, at) - 1]
