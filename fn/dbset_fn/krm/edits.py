@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .yaml12 import Tree, YamlError, is_merge_key, scalar_text
+from .yaml12 import Tree, YamlError, flow_text, is_merge_key, scalar_text
 
 Path = Sequence[str]
 
@@ -57,8 +57,8 @@ def set_value(text: str, tree: Tree, path: Path, value: Any) -> tuple[str, Creat
     created = Created(tuple(path[: depth + 1]), None if old is None else node_text(text, old))
     if old is not None:  # null, {} or []: replaced by the new block
         return _replace_value(text, parent, path[depth], nested, style), created
-    if not isinstance(parent, MappingNode) or parent.flow_style:
-        raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping in block style to add to")
+    if not isinstance(parent, MappingNode):
+        raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping to add to")
     _refuse_merges(parent, path[:depth])
     return _insert_pair(text, parent, path[depth], nested, style), created
 
@@ -96,6 +96,8 @@ def update_list(
     if not isinstance(node, SequenceNode):
         raise CannotEdit(f"{_dotted(path)} must be a list")
     key_node, _ = _pair(parent, path[-1])
+    if parent.flow_style:
+        return _update_flow_list(text, node, key, upserts, removals)
     block = not node.flow_style and bool(node.value)
     column = (
         _dash_column(text, node) if block else style.sequence_column(key_node.start_mark.column)
@@ -319,7 +321,31 @@ class _Lines(str):
     """A block value's lines, written already."""
 
 
+def _update_flow_list(
+    text: str, node: SequenceNode, key: str, upserts: Mapping[str, Any], removals: Collection[str]
+) -> str:
+    """A flow list inside a flow mapping stays a flow list (block inside flow is no YAML)."""
+    pending = dict(upserts)
+    entries = []
+    for element in node.value:
+        name = _field(element, key)
+        if name in removals:
+            continue
+        entries.append(
+            flow_text(pending.pop(name)) if name in pending else node_text(text, element)
+        )
+    entries += [flow_text(value) for value in pending.values()]
+    if not entries:
+        raise ValueError("update_list must leave at least one element")
+    start, end = node.start_mark.index, node.end_mark.index
+    return text[:start] + "[" + ", ".join(entries) + "]" + text[end:]
+
+
 def _insert_pair(text: str, mapping: MappingNode, key: str, value: Any, style: _Style) -> str:
+    if mapping.flow_style:  # before the closing brace
+        at = mapping.end_mark.index - 1
+        pair = f"{flow_text(key)}: {flow_text(value)}"
+        return text[:at] + (", " + pair if mapping.value else pair) + text[at:]
     at = _after_content(text, mapping)
     column = mapping.value[0][0].start_mark.column
     lines = _pair_lines(key, value, column, style)
@@ -332,6 +358,9 @@ def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style
     """The value after key replaced: a block value goes on the lines below the key, an
     inline one after it; what follows the key on its line (a comment) stays there."""
     key_node, old = _pair(mapping, key)
+    if mapping.flow_style:
+        written = value if isinstance(value, _Written) else flow_text(value)
+        return text[: old.start_mark.index] + written + text[old.end_mark.index :]
     colon = _after_colon(text, key_node)
     if _is_block(old):
         first = _line_start(text, _first_child_start(text, old))
@@ -365,6 +394,16 @@ def _first_child_start(text: str, node: Node) -> int:
 
 def _delete_pair(text: str, mapping: Node, key: str) -> str:
     key_node, value = _pair(mapping, key)
+    if mapping.flow_style:  # the pair and the comma before it (after it, for the first)
+        pairs = mapping.value
+        position = next(i for i, (k, _) in enumerate(pairs) if k is key_node)
+        if position:
+            start, end = pairs[position - 1][1].end_mark.index, value.end_mark.index
+        elif len(pairs) > 1:
+            start, end = key_node.start_mark.index, pairs[1][0].start_mark.index
+        else:
+            start, end = key_node.start_mark.index, value.end_mark.index
+        return text[:start] + text[end:]
     start = _line_start(text, key_node.start_mark.index)
     if text[start : key_node.start_mark.index].strip(" "):
         raise CannotEdit(f"{key} must start its own line to be removed")

@@ -45,19 +45,22 @@ _BLOCK_KEY = re.compile(r"[A-Za-z_][\w.-]*:[ ]*(?:#[^\n]*)?(?:\n|$)")
 _MARKER_OR_DIRECTIVE = re.compile(r"(?:---|\.\.\.)(?:[ \t\r\n]|$)|%")
 
 # One-line tokens, and what may follow one.
-_DQ = r'"(?:[^"\\\n]|\\[^\n])*"'
-_SQ = r"'(?:[^'\n]|'')*'"
+_DQ = r'"(?:[^"\\\n]|\\[^\n])*+"'
+_SQ = r"'(?:[^'\n]|'')*+'"
 _AFTER = r"(?:[ \t]*(?:$|[,\]}]|:(?=[ \t]|$))|[ \t]+\#)"
 _SIMPLE_FLOW = rf"""(?:[^\[\]{{}}"'\n\#]|{_DQ}|{_SQ})*"""
 _RISK = re.compile(
     rf"""(?:\A|(?<=[ \t\n\[{{,]))(?:
-        (?P<quote>"(?!(?:[^"\\\n]|\\[^\n])*"{_AFTER})|'(?!(?:[^'\n]|'')*'{_AFTER}))
+        (?P<quote>"(?!(?:[^"\\\n]|\\[^\n])*+")|'(?!(?:[^'\n]|'')*+'))
       | (?P<flow>\[(?!{_SIMPLE_FLOW}\]{_AFTER})|\{{(?!{_SIMPLE_FLOW}\}}{_AFTER}))
       | (?P<anchor>[&*][^ \t\n,\[\]{{}}])
     )""",
     re.MULTILINE | re.VERBOSE,
 )
-_QUOTED_TAIL = {'"': re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL), "'": re.compile(r"(?:[^']|'')*'")}
+_QUOTED_TAIL = {
+    '"': re.compile(r'(?:[^"\\]|\\.)*+"', re.DOTALL),
+    "'": re.compile(r"(?:[^']|'')*+'"),
+}
 _AFTER_TOKEN = re.compile(_AFTER, re.MULTILINE)
 MAX_QUOTES_PROVEN = 64  # multi-line quoted scalars in one piece before it is parsed instead
 
@@ -97,14 +100,18 @@ def split(text: str) -> Layout | None:
     items: list[FoundItem] = []
     function_config: Span | None = None
     seen: set[str] = set()
-    in_items = False
+    in_items = rest_is_list = False
     position = 0
     while position < len(pieces):
         piece = pieces[position]
         start, end = piece.span
         if _ITEM_START.match(piece.first_line):
-            if not in_items:
-                return None
+            if not in_items:  # the entries of another key's list: results, say
+                if piece.status == UNPROVEN or not rest_is_list:
+                    return None
+                rest.append(text[start:end])
+                position += 1
+                continue
             found, position = _items_from(text, pieces, position)
             if found is None:
                 return None
@@ -119,6 +126,7 @@ def split(text: str) -> Layout | None:
         seen.add(name)
         block = _BLOCK_KEY.match(text, start) is not None  # its value on the lines below
         in_items = block and name == "items"
+        rest_is_list = block
         if name == "items" and not block:
             return None  # in flow style, or a scalar: only a parse reads it
         if block and name == "functionConfig":

@@ -18,7 +18,7 @@ from .layout import Layout, split
 from .messages import quoted
 from .objects import ENTRY, VALUE, Item, Origin
 from .results import Result
-from .yaml12 import NULL, SEQ, YamlError, parse_documents, serialize, to_node
+from .yaml12 import NULL, SEQ, YamlError, parse_documents, serialize, to_node, to_python
 
 API_VERSION = "config.kubernetes.io/v1"
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
@@ -78,13 +78,45 @@ def _from_whole(text: str) -> ResourceList:
     else:
         raise YamlError("ResourceList items must be a list")
     items = []
+    spans = _entry_spans(text, items_node, nodes)
     for position, node in enumerate(nodes):
+        where = f"ResourceList items[{position}]"
         if not isinstance(node, MappingNode):
-            raise YamlError(f"ResourceList items[{position}] must be a mapping (a resource)")
-        items.append(_item_of_node(node, f"ResourceList items[{position}]"))
+            raise YamlError(f"{where} must be a mapping (a resource)")
+        items.append(
+            _item_of(text, spans[position], node, where) if spans else _item_of_node(node, where)
+        )
     config_node = _function_config_node(root)
     function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN)
     return ResourceList(items, function_config, [], _received_results(root))
+
+
+def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[int, int]] | None:
+    """Where each item is written, if the items are a block sequence at column 0 (each
+    from its dash's line to the next one's); None for any other layout."""
+    if not nodes or items_node.flow_style:
+        return None
+    starts = []
+    for node in nodes:
+        line = text.rfind("\n", 0, node.start_mark.index) + 1
+        if not text.startswith("- ", line):
+            return None
+        starts.append(line)
+    ends = [*starts[1:], items_node.end_mark.index]
+    ends[-1] = text.rfind("\n", 0, ends[-1]) + 1 if ends[-1] < len(text) else len(text)
+    return list(zip(starts, ends, strict=True))
+
+
+def _item_of(text: str, span: tuple[int, int], node: MappingNode, where: str) -> Item:
+    """An item from a whole parse, as its text where that reads alone as it did in the
+    whole (it holds no alias into another item); else written out from its node."""
+    origin = Origin(where, text.count("\n", 0, span[0]))
+    item = Item(text, span, ENTRY, origin, header_of(node))
+    try:
+        same = to_python(item._tree().root) == to_python(node)
+    except YamlError:
+        same = False
+    return item if same else _item_of_node(node, where)
 
 
 def _item_of_node(node: Node, where: str) -> Item:

@@ -44,6 +44,7 @@ BOOL = "tag:yaml.org,2002:bool"
 NULL = "tag:yaml.org,2002:null"
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
+MERGE = "tag:yaml.org,2002:merge"
 
 # Limits far beyond any manifest, so that hostile input fails fast and cleanly:
 MAX_ALIAS_NODES = 100_000  # nodes copied for aliases in one stream (alias bombs)
@@ -201,7 +202,7 @@ class _Composer:
                 collection.end_mark = event.end_mark
                 self.add(collection, self.open_anchors.pop())
             elif kind is AliasEvent:
-                self.add(copy_node(self.anchored(event), self.budget, self.shared), None)
+                self.add(copy_node(self.anchored(event), self.budget, self.shared, event), None)
             elif kind is DocumentEndEvent:
                 if self.root.tag != NULL:  # an empty document, as after a trailing `---`
                     self.documents.append(self.root)
@@ -284,21 +285,24 @@ def _one_line(error: yaml.YAMLError) -> str:
     return text
 
 
-def copy_node(node: Node, budget: _Budget, shared: set[int]) -> Node:
-    """A deep copy of an anchored node tree for an alias; the ids of the original and of
-    the copy go into shared."""
+def copy_node(node: Node, budget: _Budget, shared: set[int], at: AliasEvent) -> Node:
+    """A deep copy of an anchored node tree for the alias at `at`; the ids of the
+    original and of the copy go into shared. Every node of the copy is marked where
+    the alias is written: that is its place in the text."""
     budget.spend(1)
     shared.add(id(node))
+    start, end = at.start_mark, at.end_mark
     if isinstance(node, ScalarNode):
-        copy = ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
+        copy: Node = ScalarNode(node.tag, node.value, start, end, node.style)
     elif isinstance(node, SequenceNode):
-        items = [copy_node(item, budget, shared) for item in node.value]
-        copy = SequenceNode(node.tag, items, node.start_mark, node.end_mark, node.flow_style)
+        items = [copy_node(item, budget, shared, at) for item in node.value]
+        copy = SequenceNode(node.tag, items, start, end, node.flow_style)
     else:
         pairs = [
-            (copy_node(k, budget, shared), copy_node(v, budget, shared)) for k, v in node.value
+            (copy_node(k, budget, shared, at), copy_node(v, budget, shared, at))
+            for k, v in node.value
         ]
-        copy = MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
+        copy = MappingNode(node.tag, pairs, start, end, node.flow_style)
     shared.add(id(copy))
     return copy
 
@@ -321,6 +325,24 @@ def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
     if node.tag != STR or node.style is None:
         return node.value
     return _emit_best(node, indent).removesuffix("...\n").rstrip("\n")
+
+
+def flow_text(value: Any) -> str:
+    """How a new value is written inside a flow collection: on one line, strings quoted
+    where a flow indicator or a line break would end them."""
+    if isinstance(value, dict):
+        return (
+            "{" + ", ".join(f"{flow_text(str(k))}: {flow_text(v)}" for k, v in value.items()) + "}"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow_text(item) for item in value) + "]"
+    node = to_node(value)
+    if node.tag != STR:
+        return node.value
+    if node.style is None and _Analyzer.analyze_scalar(value).allow_flow_plain:
+        return value
+    node.style = "'" if node.style == "'" else '"'
+    return _emit_best(node).removesuffix("...\n").rstrip("\n")
 
 
 def _emit_best(node: Node, indent: int = 2) -> str:
@@ -393,8 +415,9 @@ def to_python(node: Node, path: str = "") -> Any:
 
 
 def is_merge_key(node: ScalarNode) -> bool:
-    """`<<` written plain: YAML 1.1's merge key, which kpt and kustomize honour."""
-    return node.value == "<<" and node.style is None and node.tag == STR
+    """`<<` written plain (or tagged `!!merge`): YAML 1.1's merge key, which kpt and
+    kustomize honour."""
+    return node.value == "<<" and node.style is None and node.tag in (STR, MERGE)
 
 
 def _scalar_value(node: ScalarNode) -> Any:

@@ -1,0 +1,249 @@
+"""Real CloudNativePG Clusters, as people write them, through dbset-fn and `kpt fn render`.
+
+tests/corpus/clusters.tsv lists public manifests (CloudNativePG's samples, public
+GitOps repositories) by repository, commit and path; their text is read from the
+snapshots of those repositories (see tests/corpus/README.md), never copied here.
+
+What dbset-fn does, on the ResourceList kpt sends (`kpt fn source`): the Cluster comes
+out as it went in with text inserted and nothing else changed, a second run changes
+nothing, and once the DatabaseSet lists no database the Cluster is byte for byte
+what it was.
+
+What a user sees, after `kpt fn render`: the file differs from a render with a
+function that changes nothing (`cat`) only by inserted lines, a second render changes
+nothing more than it does for `cat`, and removing every database leaves the file as
+`cat` leaves it. kpt writes an item a function edited back from its own parse, and
+moves or duplicates some of its comments then (trailing ones above all), so comment
+lines are left out of that comparison; KPT_REWRITES lists the files where kpt's
+write-back changes more.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from dbset_fn.krm import parse_resource_list
+from e2e import needs
+
+CORPUS = Path(__file__).parent / "corpus"
+MIRRORS = [
+    Path(os.environ.get("DBSET_FN_CORPUS_MIRROR", "/work/.mirror")),
+    Path(__file__).resolve().parents[2] / ".mirror",
+]
+KPTFILE = """\
+apiVersion: kpt.dev/v1
+kind: Kptfile
+metadata:
+  name: corpus
+  annotations:
+    config.kubernetes.io/local-config: "true"
+pipeline:
+  mutators:
+  - exec: {function}
+    configPath: function-config.yaml
+"""
+NOTHING = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: nothing
+  annotations:
+    config.kubernetes.io/local-config: "true"
+"""
+
+KPT_REWRITES = {
+    "Chrtol/home-cluster:kubernetes/apps/database/cloudnative-pg/cluster-v17/cluster.yaml": (
+        "kpt drops the trailing comma of `{regex: cluster, action: labeldrop,}` in an item "
+        "a function edited"
+    ),
+}
+
+pytestmark = needs("kpt", "dbset-fn", "git")
+
+
+def rows() -> list[dict[str, str]]:
+    with open(CORPUS / "clusters.tsv", newline="") as file:
+        return list(csv.DictReader(file, delimiter="\t"))
+
+
+def source_of(row: dict[str, str]) -> str:
+    """The file at its commit, from the repository's snapshot."""
+    name = row["repository"].replace("/", "+")
+    for mirror in MIRRORS:
+        git_dir = mirror / name / "repo"
+        if git_dir.is_dir():
+            return subprocess.run(
+                ["git", f"--git-dir={git_dir}", "show", f"{row['commit']}:{row['path']}"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+    pytest.skip(f"no snapshot of {row['repository']} in {', '.join(map(str, MIRRORS))}")
+
+
+def database_set(cluster: str, databases: list[str]) -> str:
+    entries = "".join(
+        f"\n  - name: {name}\n    bitwardenPasswordId: id-{name}" for name in databases
+    )
+    return f"""\
+apiVersion: dbset.krm.dev/v1alpha1
+kind: DatabaseSet
+metadata:
+  name: corpus
+  annotations:
+    config.kubernetes.io/local-config: "true"
+spec:
+  cluster:
+    name: {cluster}
+  databases:{entries or " []"}
+"""
+
+
+class Package:
+    """A kpt package of one corpus file, rendered with one function."""
+
+    def __init__(self, root: Path, file_name: str, text: str, function: str, config: str):
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        self.root, self.file = root, root / file_name
+        self.file.write_text(text)
+        (root / "Kptfile").write_text(KPTFILE.format(function=function))
+        self.configure(config)
+
+    def configure(self, config: str) -> None:
+        self.config.write_text(config)
+
+    def source(self) -> str:
+        """The ResourceList kpt sends the function."""
+        return _run(["kpt", "fn", "source", str(self.root), "--fn-config", str(self.config)])
+
+    @property
+    def config(self) -> Path:
+        return self.root / "function-config.yaml"
+
+    def render(self) -> dict[str, str]:
+        run = subprocess.run(
+            ["kpt", "fn", "render", str(self.root), "--allow-exec"], capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        return {
+            path.relative_to(self.root).as_posix(): path.read_text()
+            for path in sorted(self.root.rglob("*"))
+            if path.is_file() and path.name not in ("Kptfile", "function-config.yaml")
+        }
+
+
+def _run(command: list[str], stdin: str = "") -> str:
+    run = subprocess.run(command, input=stdin, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def cluster_text(resource_list: str) -> str:
+    (cluster,) = [
+        item for item in parse_resource_list(resource_list).items if item.kind == "Cluster"
+    ][:1]
+    return cluster.text
+
+
+def with_config(resource_list: str, config: str) -> str:
+    """The ResourceList's items, with another functionConfig."""
+    items = resource_list.split("\nfunctionConfig:\n")[0].split("\nresults:\n")[0] + "\n"
+    return items + "functionConfig:\n" + "".join("  " + line for line in config.splitlines(True))
+
+
+def item_texts(resource_list: str) -> list[str]:
+    return [item.text for item in parse_resource_list(resource_list).items]
+
+
+def comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+def without_comments(text: str) -> str:
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not line.strip().startswith("#")
+    )
+
+
+def only_inserted(before: str, after: str) -> bool:
+    """Whether after is before with text inserted (lines, or within a line)."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, False).get_opcodes():
+        if tag == "delete":
+            return False
+        if tag == "replace":
+            inner = difflib.SequenceMatcher(None, "".join(old[i1:i2]), "".join(new[j1:j2]), False)
+            if any(op[0] in ("delete", "replace") for op in inner.get_opcodes()):
+                return False
+    return True
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(rows()) >= 50
+
+
+@pytest.mark.parametrize("row", rows(), ids=lambda row: f"{row['repository']}:{row['path']}")
+def test_dbset_fn_inserts_roles_into_a_real_cluster_and_takes_them_out_byte_for_byte(
+    row: dict[str, str], tmp_path: Path
+) -> None:
+    text, name = cluster_file(row)
+    package = Package(tmp_path, Path(row["path"]).name, text, "dbset-fn", database_set(name, []))
+    received = package.source()
+    add = database_set(name, ["app_one", "app_two"])
+
+    extended = _run(["dbset-fn"], with_config(received, add))
+    again = _run(["dbset-fn"], with_config(extended, add))
+    pruned = _run(["dbset-fn"], with_config(extended, database_set(name, [])))
+
+    assert only_inserted(cluster_text(received), cluster_text(extended))
+    assert "dbset.krm.dev/managed-roles" in cluster_text(extended)
+    assert item_texts(again) == item_texts(extended)
+    assert cluster_text(pruned) == cluster_text(received)
+
+
+@pytest.mark.parametrize("row", rows(), ids=lambda row: f"{row['repository']}:{row['path']}")
+def test_kpt_render_of_a_real_cluster_shows_only_inserted_lines_and_prunes_cleanly(
+    row: dict[str, str], tmp_path: Path
+) -> None:
+    text, name = cluster_file(row)
+    file_name = Path(row["path"]).name
+    plain = Package(tmp_path / "cat", file_name, text, "cat", NOTHING)
+    extended = Package(
+        tmp_path / "dbset", file_name, text, "dbset-fn", database_set(name, ["app_one", "app_two"])
+    )
+
+    plain_first, plain_second = plain.render(), plain.render()
+    first, second = extended.render(), extended.render()
+    extended.configure(database_set(name, []))
+    pruned = extended.render()
+
+    assert set(first) - {file_name}, "no generated files"
+    if plain_second == plain_first:
+        assert second == first
+    if f"{row['repository']}:{row['path']}" in KPT_REWRITES:
+        return  # the function's own edit is checked byte for byte above
+    assert only_inserted(
+        without_comments(plain_first[file_name]), without_comments(first[file_name])
+    )
+    assert {path: without_comments(file) for path, file in pruned.items()} == {
+        path: without_comments(file) for path, file in plain_second.items()
+    }
+
+
+def cluster_file(row: dict[str, str]) -> tuple[str, str]:
+    """The file's text, and the name of its first Cluster."""
+    text = source_of(row)
+    clusters = [
+        document
+        for document in yaml.safe_load_all(text)
+        if isinstance(document, dict) and document.get("kind") == "Cluster"
+    ]
+    return text, clusters[0]["metadata"]["name"]
