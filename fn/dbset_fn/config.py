@@ -78,10 +78,11 @@ def _metadata_keys(values: dict[str, str], what: str) -> str | None:
     for key in values:
         problem = names.metadata_key_problem(key)
         if problem:
-            return f'has the {what} key "{key}", which {problem}'
+            return f"has the {what} key {quoted(key)}, which {problem}"
         if key.startswith(RESERVED_KEY_PREFIXES):
             return (
-                f'has the {what} key "{key}", which is set by dbset-fn, kpt or kustomize; remove it'
+                f"has the {what} key {quoted(key)}, which is set by dbset-fn, kpt or kustomize; "
+                "remove it"
             )
     return None
 
@@ -97,7 +98,7 @@ def _labels(values: dict[str, str]) -> str | None:
     for key, value in values.items():
         problem = names.label_value_problem(value)
         if problem:
-            return f'has the label "{key}" with value "{value}", which {problem}'
+            return f"has the label {quoted(key)} with value {quoted(value)}, which {problem}"
     return None
 
 
@@ -354,7 +355,7 @@ def _spec_problems(spec: Spec) -> Iterator[Problem]:
     if spec.connection.pooler is not None and not spec.connection.usePooler:
         yield Problem(
             "spec.connection.pooler",
-            f'spec.connection.pooler "{spec.connection.pooler}" must not be set when '
+            f"spec.connection.pooler {quoted(spec.connection.pooler)} must not be set when "
             "spec.connection.usePooler is false; remove one of the two",
             spec.connection.pooler,
         )

@@ -15,11 +15,13 @@ gives real types, so nothing is converted: "50" for an integer is a mistake.
 
 from __future__ import annotations
 
-import json
+import re
 import types
 import typing
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal, NamedTuple
+
+from .krm import quoted
 
 Check = Callable[[Any], "str | None"]
 """A field's own rule: the problem with a value of the right type, or None."""
@@ -178,7 +180,14 @@ def _read(kind: Any, value: Any, where: str, problems: list[Problem]) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             return _wrong_type("a mapping", value, where, problems)
-        entries = {key: _read(str, item, f"{where}.{key}", problems) for key, item in value.items()}
+        if not all(isinstance(key, str) for key in value):
+            key = next(key for key in value if not isinstance(key, str))
+            message = f"{where} must have strings as keys, got {shown(key)} ({_type_of(key)})"
+            problems.append(Problem(where, message, key))
+            return _BAD
+        entries = {
+            key: _read(str, item, _path(where, key), problems) for key, item in value.items()
+        }
         return _BAD if _BAD in entries.values() else entries
     expected = _SCALARS[kind]
     if type(value) is not kind:
@@ -215,7 +224,8 @@ def _read_record(
     known = yaml_names(record_class)
     for key in value:
         if key not in known:
-            problems.append(_unknown_field(record_class, str(key), where, value[key]))
+            name = key if isinstance(key, str) else str(key)
+            problems.append(_unknown_field(record_class, name, where, value[key]))
             bad = True
     return _BAD if bad else record_class(**found)
 
@@ -223,8 +233,8 @@ def _read_record(
 def _read_literal(allowed: tuple[str, ...], value: Any, where: str, problems: list[Problem]) -> Any:
     if type(value) is str and value in allowed:
         return value
-    quoted = [f'"{choice}"' for choice in allowed]
-    expected = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    choices = [f'"{choice}"' for choice in allowed]
+    expected = choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
     problems.append(Problem(where, f"{where} must be {expected}, got {shown(value)}", value))
     return _BAD
 
@@ -235,13 +245,22 @@ def _wrong_type(expected: str, value: Any, where: str, problems: list[Problem]) 
     return _BAD
 
 
+def _path(where: str, key: str) -> str:
+    """A field path one step on; a key that is no plain name is quoted."""
+    step = key if _PLAIN_KEY.fullmatch(key) else quoted(key)
+    return f"{where}.{step}" if where else step
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_./-]+")
+
+
 def _unknown_field(record_class: type, name: str, where: str, value: Any) -> Problem:
-    path = f"{where}.{name}" if where else name
+    path = _path(where, name)
     parent = where or f"the {record_class.__name__}"
     explained = record_class.explained_fields
     if name in explained:
         return Problem(
-            path, f'{parent} must not set "{name}": {explained[name]}', abbreviated(value)
+            path, f"{parent} must not set {quoted(name)}: {explained[name]}", abbreviated(value)
         )
     import difflib  # only a typo pays for it
 
@@ -250,7 +269,9 @@ def _unknown_field(record_class: type, name: str, where: str, value: Any) -> Pro
         field_ for field_ in known if field_.lower() == name.lower()
     ]
     hint = f'did you mean "{close[0]}"?' if close else f"known fields: {', '.join(known)}"
-    return Problem(path, f'{parent} has an unknown field "{name}"; {hint}', abbreviated(value))
+    return Problem(
+        path, f"{parent} has an unknown field {quoted(name)}; {hint}", abbreviated(value)
+    )
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -264,12 +285,8 @@ def _hints(record_class: type) -> dict[str, Any]:
 
 
 def shown(value: Any) -> str:
-    """A value as the user wrote it, in JSON's spelling, cut short when long."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return abbreviated(text)
+    """A value as the user wrote it, in JSON's spelling, on one line, cut short."""
+    return quoted(value)
 
 
 def abbreviated(value: Any) -> Any:

@@ -224,6 +224,8 @@ def header_of(node: Node) -> Header:
                 return value
         return None
 
+    if not isinstance(node, MappingNode):
+        return Header("", "", "", "", ())
     metadata = child(node, "metadata")
     annotations = child(metadata, "annotations")
     pairs = annotations.value if isinstance(annotations, MappingNode) else []

@@ -17,8 +17,16 @@ from .header import Header, header_of, read_header
 from .layout import Layout, split
 from .messages import quoted
 from .objects import ENTRY, VALUE, Item, Origin
-from .results import Result
-from .yaml12 import NULL, SEQ, YamlError, parse_documents, serialize, to_node, to_python
+from .results import Result, error
+from .yaml12 import (
+    NULL,
+    SEQ,
+    YamlError,
+    parse_documents,
+    serialize,
+    to_node,
+    to_python,
+)
 
 API_VERSION = "config.kubernetes.io/v1"
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
@@ -68,6 +76,12 @@ def _config_item(text: str, span: tuple[int, int]) -> Item:
         return Item(text, span, VALUE, origin, Header("", "", "", "", ()))
 
 
+def read_whole(text: str) -> ResourceList:
+    """The ResourceList as a parse of the whole text reads it, without the fast path:
+    what the fast path must always agree with."""
+    return _from_whole(text)
+
+
 def _from_whole(text: str) -> ResourceList:
     root = _root(text)
     items_node = _child(root, "items")
@@ -77,18 +91,21 @@ def _from_whole(text: str) -> ResourceList:
         nodes = items_node.value
     else:
         raise YamlError("ResourceList items must be a list")
-    items = []
+    items, problems = [], []
     spans = _entry_spans(text, items_node, nodes)
     for position, node in enumerate(nodes):
         where = f"ResourceList items[{position}]"
-        if not isinstance(node, MappingNode):
-            raise YamlError(f"{where} must be a mapping (a resource)")
-        items.append(
-            _item_of(text, spans[position], node, where) if spans else _item_of_node(node, where)
-        )
+        if not isinstance(node, MappingNode):  # kept as it is, to go back out as it came
+            problems.append(error(f"{where} must be a mapping (a resource), not {_kind(node)}"))
+        item = _item_of(text, spans[position], node, where) if spans else None
+        items.append(item or _item_of_node(node, where))
     config_node = _function_config_node(root)
     function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN)
-    return ResourceList(items, function_config, [], _received_results(root))
+    return ResourceList(items, function_config, problems, _received_results(root))
+
+
+def _kind(node: Node) -> str:
+    return "a list" if isinstance(node, SequenceNode) else f"the scalar {quoted(node.value)}"
 
 
 def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[int, int]] | None:
@@ -107,11 +124,13 @@ def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[i
     return list(zip(starts, ends, strict=True))
 
 
-def _item_of(text: str, span: tuple[int, int], node: MappingNode, where: str) -> Item:
+def _item_of(text: str, span: tuple[int, int], node: Node, where: str) -> Item:
     """An item from a whole parse, as its text where that reads alone as it did in the
     whole (it holds no alias into another item); else written out from its node."""
     origin = Origin(where, text.count("\n", 0, span[0]))
     item = Item(text, span, ENTRY, origin, header_of(node))
+    if not isinstance(node, MappingNode):
+        return item
     try:
         same = to_python(item._tree().root) == to_python(node)
     except YamlError:
@@ -149,13 +168,11 @@ def _root(text: str) -> MappingNode:
     return root
 
 
-def _function_config_node(root: MappingNode) -> MappingNode | None:
+def _function_config_node(root: MappingNode) -> Node | None:
+    """The functionConfig, whatever it is: what is wrong with it is the function's to
+    report, with the items passed through."""
     node = _child(root, "functionConfig")
-    if node is None or node.tag == NULL:
-        return None
-    if not isinstance(node, MappingNode):
-        raise YamlError("ResourceList functionConfig must be a mapping (a resource)")
-    return node
+    return None if node is None or node.tag == NULL else node
 
 
 def _received_results(root: MappingNode) -> list[Node]:

@@ -23,7 +23,7 @@ class Result(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {"message": self.message, "severity": self.severity}
-        if self.resource is not None:
+        if self.resource is not None and self.resource.kind:
             result["resourceRef"] = self.resource.resource_ref()
             if self.field_path:
                 result["field"] = {"path": self.field_path}

@@ -89,6 +89,10 @@ def _run(
         resource_list = parse_resource_list(read())
     except YamlError as problem:
         return _finish(ResourceList([], None, [error(str(problem))]))
+    except Exception as problem:  # a bug: one line, as for the processor's
+        return _finish(ResourceList([], None, [_internal_error(problem, debug_variable)]))
+    if has_errors(resource_list.results):  # items that are no resources: said, and kept
+        return _finish(resource_list)
     received = resource_list.items
     items, results = apply(processor, resource_list, debug_variable)
     if has_errors(results):
@@ -109,14 +113,19 @@ def apply(
     except YamlError as problem:  # an item read only when the processor got to it
         return [], [error(str(problem))]
     except Exception as problem:
-        message = f"internal error: {type(problem).__name__}: {problem}"
-        if os.environ.get(debug_variable):
-            import traceback  # only a bug pays for it
+        return [], [_internal_error(problem, debug_variable)]
 
-            traceback.print_exc()
-        else:
-            message += f" (set {debug_variable}=1 for the traceback)"
-        return [], [error(message)]
+
+def _internal_error(problem: Exception, debug_variable: str) -> Result:
+    """A bug, in one line; the traceback on stderr only when debug_variable is set."""
+    message = f"internal error: {type(problem).__name__}: {problem}"
+    if os.environ.get(debug_variable):
+        import traceback  # only a bug pays for it
+
+        traceback.print_exc()
+    else:
+        message += f" (set {debug_variable}=1 for the traceback)"
+    return error(message)
 
 
 def _finish(resource_list: ResourceList) -> tuple[Iterator[str], str, int]:

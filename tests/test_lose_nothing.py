@@ -1,0 +1,335 @@
+"""What the function writes back never loses, breaks or rewrites what the user wrote.
+
+Each test is one way it once did (issue "Never lose, break or rewrite what the user
+wrote"), run through the installed command as kpt runs it. Every output must parse
+back, whole, to the items it was written from.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from dbset_fn.krm import parse_resource_list
+from dbset_fn.krm.resource_list import read_whole
+from e2e import needs
+from resource_lists import CLUSTER, HEADER, assert_parses_back, config, resource_list
+
+pytestmark = needs("dbset-fn")
+
+ROMM = "name: romm\nbitwardenPasswordId: 7f3c1a52-0000-4000-8000-000000000001"
+CONFIG_MAP = """\
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings
+    namespace: romm
+  data:
+    motd: |+
+      welcome
+
+"""
+
+
+def dbset_fn(stdin: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["dbset-fn"], input=stdin, capture_output=True, text=True, timeout=10)
+
+
+def succeeds(run: subprocess.CompletedProcess[str]) -> str:
+    assert run.returncode == 0, run.stderr
+    assert_parses_back(run.stdout)
+    return run.stdout
+
+
+def fails_in_one_line(run: subprocess.CompletedProcess[str], message: str) -> None:
+    assert run.returncode == 1
+    assert message in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr
+    assert all(line.startswith("error: ") for line in run.stderr.splitlines()), run.stderr
+    assert "\x1b" not in run.stderr and "\r" not in run.stderr
+
+
+# 1. A string that keeps its trailing blank lines ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ROMM + "\ncomment: |+\n  ROMM database owner\n\n",
+        ROMM + '\nroleConfig:\n  comment: "ROMM\\n\\n"',
+    ],
+    ids=["comment-keep-block", "role-comment"],
+)
+def test_a_value_ending_in_blank_lines_never_ends_the_resource_list(entry: str) -> None:
+    stdin = resource_list(
+        CLUSTER + "    description: |+\n      keeps its blank line\n\n",
+        CONFIG_MAP,
+        function_config=config(entry, spec='    commonAnnotations:\n      note: "two\\n\\n"\n'),
+    )
+
+    stdout = succeeds(dbset_fn(stdin))
+
+    assert "\n...\n" not in stdout
+    assert CONFIG_MAP in stdout
+    kinds = [item.kind for item in parse_resource_list(stdout).items]
+    assert kinds == ["Cluster", "ConfigMap", "Database", "ExternalSecret"]
+
+
+# 2. Column-0 lines that continue a scalar or a collection ------------------------------
+
+CONTINUED = {
+    "double-quoted": "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n"
+    '  data:\n    a: "hello\nfoo: bar"\n',
+    "single-quoted-kpt": "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n"
+    "  data:\n    script: '#!/bin/sh\n\n      echo hello\n\n'\n",
+    "flow-mapping": "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n"
+    "  data: {a: b,\nc: d}\n",
+    "item-like-line": "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: d\n"
+    '  data:\n    a: "hello\n- world"\n',
+    "key-like-line": "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: e\n"
+    "  data:\n    a: 'x\nfunctionConfig: y'\n",
+}
+
+
+@pytest.mark.parametrize("item", CONTINUED.values(), ids=CONTINUED.keys())
+def test_a_line_at_column_0_inside_a_value_does_not_start_an_item(item: str) -> None:
+    stdin = resource_list(CLUSTER, item, CONFIG_MAP, function_config=config(ROMM))
+    fast, whole = parse_resource_list(stdin), read_whole(stdin)
+
+    stdout = succeeds(dbset_fn(stdin))
+
+    assert [i.text for i in fast.items] == [i.text for i in whole.items]
+    assert item + CONFIG_MAP in stdout
+
+
+# 3. A header inside a quoted scalar ----------------------------------------------------
+
+QUOTED_OWNER = """\
+- apiVersion: v1
+  kind: Secret
+  metadata:
+    name: romm-api-token
+    namespace: postgres
+    labels:
+      note: "hello
+    annotations:
+      dbset.krm.dev/database-set: prod-databases
+      end: here"
+  stringData:
+    token: written-by-hand
+"""
+QUOTED_KIND = """\
+- apiVersion: postgresql.cnpg.io/v1
+  metadata:
+    name: fake
+    labels:
+      note: "it says
+  kind: Cluster
+  x: but it is none"
+"""
+
+
+def test_an_owner_written_inside_a_quoted_scalar_is_not_read_as_one() -> None:
+    stdin = resource_list(CLUSTER, QUOTED_OWNER, function_config=config(ROMM))
+
+    assert QUOTED_OWNER in succeeds(dbset_fn(stdin))
+
+
+def test_a_kind_written_inside_a_quoted_scalar_is_not_read_as_one() -> None:
+    stdin = resource_list(
+        CLUSTER, QUOTED_KIND, function_config=config(ROMM, spec="    cluster: {name: fake}\n")
+    )
+    run = dbset_fn(stdin)
+
+    fails_in_one_line(run, 'spec.cluster (name "fake") must match a CloudNativePG Cluster')
+    assert QUOTED_KIND in run.stdout
+
+
+# 4. A key twice at the top of the ResourceList -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        resource_list(CLUSTER, function_config=config(ROMM)) + "items:\n" + CONFIG_MAP,
+        resource_list(CLUSTER, function_config=config(ROMM) + config(ROMM, name="other")),
+    ],
+    ids=["items", "functionConfig"],
+)
+def test_a_key_twice_in_the_resource_list_is_refused(stdin: str) -> None:
+    fails_in_one_line(dbset_fn(stdin), "the ResourceList must not have the key")
+
+
+# 7. Input that once crashed the function or was swallowed ------------------------------
+
+CLUSTER_WITH_SPEC = "- apiVersion: postgresql.cnpg.io/v1\n  kind: Cluster\n  metadata:\n"
+CLUSTER_WITH_SPEC += "    name: prod-pg17\n    namespace: postgres\n"
+DEEP_RECORD = '"' + "[" * 100_000 + "]" * 100_000 + '"'
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (
+            resource_list(CLUSTER_WITH_SPEC + "  spec: [1, 2]\n", function_config=config(ROMM)),
+            'spec of Cluster "postgres/prod-pg17" must be a mapping, got [1, 2]',
+        ),
+        (
+            resource_list(CLUSTER_WITH_SPEC + "  spec:\n", function_config=config(ROMM)),
+            'spec of Cluster "postgres/prod-pg17" must be a mapping, got null',
+        ),
+        (
+            resource_list(CLUSTER + "    managed: hello\n", function_config=config(ROMM)),
+            'spec.managed of Cluster "postgres/prod-pg17" must be a mapping, got "hello"',
+        ),
+        (
+            resource_list(CLUSTER + "    managed: []\n", function_config=config(ROMM)),
+            'spec.managed of Cluster "postgres/prod-pg17" must be a mapping, got []',
+        ),
+        (
+            resource_list(
+                CLUSTER.replace(
+                    "    namespace: postgres\n",
+                    f"    namespace: postgres\n    annotations:\n"
+                    f"      dbset.krm.dev/managed-roles: {DEEP_RECORD}\n",
+                ),
+                function_config=config(ROMM),
+            ),
+            "annotation dbset.krm.dev/managed-roles of Cluster",
+        ),
+        (
+            resource_list(CLUSTER, function_config=config(ROMM, spec="    commonLabels: {1: x}\n")),
+            "spec.commonLabels must have strings as keys, got 1 (a number)",
+        ),
+        (
+            resource_list(
+                CLUSTER, function_config=config(ROMM, spec="    commonLabels: {null: x}\n")
+            ),
+            "spec.commonLabels must have strings as keys, got null (null)",
+        ),
+        (
+            resource_list(CLUSTER, function_config="functionConfig: [1, 2]\n"),
+            "functionConfig must be a mapping",
+        ),
+        (
+            resource_list(CLUSTER, function_config="functionConfig: just text\n"),
+            "functionConfig must be a mapping",
+        ),
+        (
+            resource_list(CLUSTER, "- 1\n- just text\n", function_config=config(ROMM)),
+            'ResourceList items[1] must be a mapping (a resource), not the scalar "1"',
+        ),
+    ],
+    ids=[
+        "spec-a-list",
+        "spec-null",
+        "managed-a-string",
+        "managed-a-list",
+        "record-deep-json",
+        "label-key-a-number",
+        "label-key-null",
+        "config-a-list",
+        "config-a-string",
+        "items-scalars",
+    ],
+)
+def test_input_that_crashed_the_function_is_an_error_and_the_items_stay(
+    stdin: str, message: str
+) -> None:
+    run = dbset_fn(stdin)
+
+    fails_in_one_line(run, message)
+    assert [item.text for item in read_whole(run.stdout).items] == [
+        item.text for item in read_whole(stdin).items
+    ]
+
+
+def test_an_index_that_is_no_number_or_too_long_still_gives_a_result() -> None:
+    in_the_way = """\
+- apiVersion: postgresql.cnpg.io/v1
+  kind: Database
+  metadata:
+    name: romm
+    namespace: postgres
+    annotations:
+      config.kubernetes.io/path: postgres/database_romm.yaml
+      config.kubernetes.io/index: '{index}'
+  spec:
+    name: romm
+    owner: romm
+    cluster:
+      name: prod-pg17
+"""
+    for index in ("²", "9" * 5000):
+        stdin = resource_list(CLUSTER, in_the_way.format(index=index), function_config=config(ROMM))
+
+        fails_in_one_line(dbset_fn(stdin), 'Database "postgres/romm"')
+
+
+def test_a_hand_written_database_of_another_shape_does_not_stop_the_render() -> None:
+    other = """\
+- apiVersion: postgresql.cnpg.io/v1
+  kind: Database
+  metadata:
+    name: odd
+    namespace: postgres
+  spec:
+    name: [x]
+    cluster:
+      name: prod-pg17
+"""
+    stdout = succeeds(dbset_fn(resource_list(CLUSTER, other, function_config=config(ROMM))))
+
+    assert other in stdout
+
+
+@pytest.mark.parametrize("redirect", [">&-", ">/dev/full"], ids=["closed", "full"])
+def test_a_stdout_that_cannot_be_written_is_one_line_and_exit_1(redirect: str) -> None:
+    stdin = resource_list(CLUSTER, function_config=config(ROMM))
+    run = subprocess.run(
+        f"dbset-fn {redirect}", shell=True, input=stdin, capture_output=True, text=True
+    )
+
+    assert run.returncode == 1
+    assert len(run.stderr.splitlines()) == 1 and run.stderr.startswith("error: "), run.stderr
+
+
+# 8. Every message is one line ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function_config", "shown"),
+    [
+        (config(ROMM + '\n"bad\\nfield\\u001b[31m": 1'), '"bad\\nfield\\x1b[31m"'),
+        (config(ROMM, spec='    commonLabels: {"a\\nb": x}\n'), '"a\\nb"'),
+        (config(ROMM, spec='    cluster: {name: "a\\rb"}\n'), '"a\\rb"'),
+        (config(ROMM, spec=f"    refreshInterval: {'7' * 5000}\n"), "… (5000 characters)"),
+    ],
+    ids=["unknown-field", "label-key", "cluster-name", "huge-integer"],
+)
+def test_user_text_in_a_message_is_escaped_and_cut_short(function_config: str, shown: str) -> None:
+    run = dbset_fn(resource_list(CLUSTER, function_config=function_config))
+
+    fails_in_one_line(run, shown)
+    assert len(run.stderr) < 1000
+
+
+# 9. Results from the function before ----------------------------------------------------
+
+
+def test_results_of_an_earlier_function_are_kept_and_ours_follow() -> None:
+    earlier = "results:\n- message: checked by fn1\n  severity: info\n"
+    stdin = resource_list(CLUSTER, function_config=config()) + earlier
+    orphan = CLUSTER.replace("    instances: 1\n", "    instances: 1\n") + (
+        "- apiVersion: postgresql.cnpg.io/v1\n  kind: Database\n  metadata:\n    name: gone\n"
+        "    namespace: postgres\n    annotations:\n"
+        "      dbset.krm.dev/database-set: prod-databases\n"
+        "  spec:\n    name: gone\n    owner: gone\n    cluster:\n      name: prod-pg17\n"
+    )
+
+    kept = succeeds(dbset_fn(stdin))
+    appended = succeeds(dbset_fn(resource_list(orphan, function_config=config()) + earlier))
+
+    assert kept.endswith(earlier)
+    assert appended.index("checked by fn1") < appended.index("no longer lists")
+    assert HEADER in kept
