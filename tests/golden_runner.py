@@ -19,10 +19,12 @@ import os
 from pathlib import Path
 
 from dbset_fn.function import process_database_set
-from dbset_fn.krm import Outcome, parse_resource_list, process
+from dbset_fn.krm import Outcome, parse_resource_list, process, read_documents
+from dbset_fn.krm.documents import as_document
 from dbset_fn.krm.resource_list import as_entry
-from dbset_fn.krm.yaml12 import SEQ, parse_documents, serialize, to_node
-from yaml.nodes import Node, SequenceNode
+from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node
+from resource_lists import assert_parses_back
+from yaml.nodes import Node
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
@@ -42,8 +44,16 @@ def resource_list(entries: list[str], function_config: Node | None) -> bytes:
 
 
 def entries_of(path: Path) -> list[str]:
-    """The documents of a file as a ResourceList's items, written as kpt writes them."""
-    return [serialize(SequenceNode(SEQ, [node])) for node in parse_documents(path.read_text())]
+    """The documents of a file as a ResourceList's items: each document's text under
+    "- ", as kpt sends them (comments, anchors and quoting as written)."""
+    return [
+        "- "
+        + "".join(
+            line if number == 0 or not line.strip() else "  " + line
+            for number, line in enumerate(as_document(item).splitlines(keepends=True))
+        )
+        for item in read_documents(path.read_text(), path.name)
+    ]
 
 
 def case_input(name: str) -> bytes:
@@ -62,6 +72,7 @@ def run_case(case: Path, entries: list[str] | None = None) -> Outcome:
     outcome: Outcome | None = None
     for config in configs:
         outcome = process(resource_list(entries, config), process_database_set, "DBSET_FN_DEBUG")
+        assert_parses_back(outcome.stdout)
         stderr += outcome.stderr
         if outcome.exit_code:
             break

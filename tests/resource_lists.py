@@ -3,6 +3,8 @@ check every output must pass: it parses back, whole, to the items it was written
 
 from __future__ import annotations
 
+import difflib
+
 from dbset_fn.krm import parse_resource_list
 from dbset_fn.krm.resource_list import read_whole
 from dbset_fn.krm.yaml12 import parse_documents, to_python
@@ -41,6 +43,19 @@ def assert_parses_back(stdout: str) -> None:
     fast, whole = parse_resource_list(stdout), read_whole(stdout)
     assert [item.text for item in fast.items] == [item.text for item in whole.items]
     assert [item.header for item in fast.items] == [item.header for item in whole.items]
-    assert [to_python(item._tree().root) for item in fast.items if item.kind] == [
-        to_python(item._tree().root) for item in whole.items if item.kind
-    ]
+    assert [repr(to_python(item._tree().root)) for item in fast.items if item.kind] == [
+        repr(to_python(item._tree().root)) for item in whole.items if item.kind
+    ]  # repr: a NaN is not equal to itself
+
+
+def only_inserted(before: str, after: str) -> bool:
+    """Whether after is before with text inserted (lines, or within a line)."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, False).get_opcodes():
+        if tag == "delete":
+            return False
+        if tag == "replace":
+            inner = difflib.SequenceMatcher(None, "".join(old[i1:i2]), "".join(new[j1:j2]), False)
+            if any(op[0] in ("delete", "replace") for op in inner.get_opcodes()):
+                return False
+    return True

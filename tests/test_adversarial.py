@@ -114,7 +114,7 @@ def test_a_huge_scalar_passes_through_and_a_huge_name_is_refused() -> None:
             + CONFIG,
             'must not have the key "instances" twice',
         ),
-        (HEADER + "items:\n- 1\n- just text\n" + CONFIG, "items[0] must be a mapping"),
+        (HEADER + "items:\n- just text\n" + CONFIG, "items[0] must be a mapping"),
         (
             HEADER + "items:\n" + CLUSTER + "functionConfig:\n- 1\n",
             "functionConfig must be a mapping",

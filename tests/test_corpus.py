@@ -21,7 +21,6 @@ write-back changes more.
 from __future__ import annotations
 
 import csv
-import difflib
 import os
 import shutil
 import subprocess
@@ -31,6 +30,7 @@ import pytest
 import yaml
 from dbset_fn.krm import parse_resource_list
 from e2e import needs
+from resource_lists import only_inserted
 
 CORPUS = Path(__file__).parent / "corpus"
 MIRRORS = [
@@ -171,19 +171,6 @@ def without_comments(text: str) -> str:
     return "".join(
         line for line in text.splitlines(keepends=True) if not line.strip().startswith("#")
     )
-
-
-def only_inserted(before: str, after: str) -> bool:
-    """Whether after is before with text inserted (lines, or within a line)."""
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, False).get_opcodes():
-        if tag == "delete":
-            return False
-        if tag == "replace":
-            inner = difflib.SequenceMatcher(None, "".join(old[i1:i2]), "".join(new[j1:j2]), False)
-            if any(op[0] in ("delete", "replace") for op in inner.get_opcodes()):
-                return False
-    return True
 
 
 def test_corpus_is_large_enough() -> None:

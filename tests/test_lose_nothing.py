@@ -13,7 +13,15 @@ import pytest
 from dbset_fn.krm import parse_resource_list
 from dbset_fn.krm.resource_list import read_whole
 from e2e import needs
-from resource_lists import CLUSTER, HEADER, assert_parses_back, config, resource_list
+from golden_runner import GOLDEN, entries_of, run_case
+from resource_lists import (
+    CLUSTER,
+    HEADER,
+    assert_parses_back,
+    config,
+    only_inserted,
+    resource_list,
+)
 
 pytestmark = needs("dbset-fn")
 
@@ -158,6 +166,32 @@ def test_a_kind_written_inside_a_quoted_scalar_is_not_read_as_one() -> None:
 )
 def test_a_key_twice_in_the_resource_list_is_refused(stdin: str) -> None:
     fails_in_one_line(dbset_fn(stdin), "the ResourceList must not have the key")
+
+
+# 5. The ownership annotation on what a set never generates: see the golden case
+# error-ownership-annotation-on-foreign-objects.
+
+# 6. The Cluster is edited, not rewritten ------------------------------------------------
+
+
+def test_the_cluster_gains_only_inserted_text_and_gets_back_what_it_had() -> None:
+    """The golden cases cluster-edited-in-place and cluster-restored-when-roles-go show
+    the same Cluster (anchors, a merge key, tags, blocks, comments, `roles: []`)."""
+    case = GOLDEN / "cluster-restored-when-roles-go"
+    written = entries_of(case / "input.yaml")[0]
+    first = run_case(GOLDEN / "cluster-edited-in-place")
+    restored = run_case(case)
+
+    extended = parse_resource_list(first.stdout).items[0].text
+    assert only_inserted(written.replace("roles: []", "roles:"), extended)  # [] becomes a block
+    assert parse_resource_list(restored.stdout).items[0].text == written
+
+
+def test_a_roles_list_that_is_an_alias_is_an_error_not_a_rewrite() -> None:
+    outcome = run_case(GOLDEN / "error-roles-list-is-an-alias")
+
+    assert outcome.exit_code == 1
+    assert "spec.managed.roles is tied to another place by an anchor or an alias" in outcome.stderr
 
 
 # 7. Input that once crashed the function or was swallowed ------------------------------

@@ -8,6 +8,8 @@ function's follow them.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -109,19 +111,20 @@ def _kind(node: Node) -> str:
 
 
 def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[int, int]] | None:
-    """Where each item is written, if the items are a block sequence at column 0 (each
-    from its dash's line to the next one's); None for any other layout."""
-    if not nodes or items_node.flow_style:
+    """Where each item is written, if the items are a block sequence at column 0: each
+    from its dash's line to the next one's. None for any other layout."""
+    if not nodes or items_node.flow_style or items_node.start_mark.column != 0:
         return None
-    starts = []
-    for node in nodes:
-        line = text.rfind("\n", 0, node.start_mark.index) + 1
-        if not text.startswith("- ", line):
-            return None
-        starts.append(line)
-    ends = [*starts[1:], items_node.end_mark.index]
-    ends[-1] = text.rfind("\n", 0, ends[-1]) + 1 if ends[-1] < len(text) else len(text)
-    return list(zip(starts, ends, strict=True))
+    dashes = [match.start() for match in _DASH_LINE.finditer(text, items_node.start_mark.index)]
+    starts = [dashes[bisect.bisect_right(dashes, node.start_mark.index) - 1] for node in nodes]
+    if len(set(starts)) != len(starts):
+        return None
+    end = items_node.end_mark.index
+    end = text.rfind("\n", 0, end) + 1 if end < len(text) else end
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+_DASH_LINE = re.compile(r"^-(?:[ \n]|$)", re.MULTILINE)
 
 
 def _item_of(text: str, span: tuple[int, int], node: Node, where: str) -> Item:
