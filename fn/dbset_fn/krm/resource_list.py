@@ -25,9 +25,9 @@ from .yaml12 import (
     SEQ,
     YamlError,
     parse_documents,
+    parse_tree,
     serialize,
     to_node,
-    to_python,
 )
 
 API_VERSION = "config.kubernetes.io/v1"
@@ -127,18 +127,15 @@ def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[i
 _DASH_LINE = re.compile(r"^-(?:[ \n]|$)", re.MULTILINE)
 
 
-def _item_of(text: str, span: tuple[int, int], node: Node, where: str) -> Item:
-    """An item from a whole parse, as its text where that reads alone as it did in the
-    whole (it holds no alias into another item); else written out from its node."""
-    origin = Origin(where, text.count("\n", 0, span[0]))
-    item = Item(text, span, ENTRY, origin, header_of(node))
-    if not isinstance(node, MappingNode):
-        return item
+def _item_of(text: str, span: tuple[int, int], node: Node, where: str) -> Item | None:
+    """An item from a whole parse as its text, where that reads alone as it did in the
+    whole (it holds no alias into another item)."""
+    item = Item(text, span, ENTRY, Origin(where, text.count("\n", 0, span[0])), header_of(node))
     try:
-        same = to_python(item._tree().root) == to_python(node)
+        alone = parse_tree(item.text).root
     except YamlError:
-        same = False
-    return item if same else _item_of_node(node, where)
+        return None
+    return item if serialize(alone) == serialize(SequenceNode(SEQ, [node])) else None
 
 
 def _item_of_node(node: Node, where: str) -> Item:
