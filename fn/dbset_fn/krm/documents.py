@@ -28,8 +28,7 @@ def read_documents(text: str, where: str) -> list[Item]:
         if rest and not rest.startswith("#"):
             raise YamlError(f"{where}: a document must start on the line after its ---")
         if _EMPTY.fullmatch(text, start, end) is None:
-            line = text.count("\n", 0, start)
-            origin = Origin(f"{where}, document {len(items) + 1}", line)
+            origin = Origin(f"{where}, document {{}}", len(items) + 1, text, start)
             items.append(Item(text, (start, end), DOCUMENT, origin))
         start = len(text) if marker is None else marker.end()
     return items

@@ -8,19 +8,28 @@ kept as text, with its header read from the text (see header.py).
 
 A cut is only right where the parser would cut: a column-0 line may also be inside a
 quoted scalar that goes on over lines (kpt writes the closing quote of one at column
-0) or inside a flow collection. One scan of the whole text finds every place where
-such a scalar or collection could start (a quote, `[` or `{` where a token starts,
-not closed on its line) and every anchor or alias. Then each piece is:
+0) or inside a flow collection. One scan, from the top, reads the value of every line
+that is a key's or a list entry's (`key: `, `- `, after any tags or anchors), where
+a multi-line value can start:
 
-- proven: nothing found in it, or only quoted scalars that close inside it without a
-  line that could start an item or a key; their spans go to the header reader, which
-  refuses a header line inside one;
+- a quoted scalar not closed on its line: its end is found, and the scan goes on
+  after it, so no line inside it is taken for structure;
+- a literal or folded block (`|`, `>`): the scan skips its lines, those indented
+  deeper than its key;
+- a flow collection not closed on its line, or such a value on a line of its own:
+  the piece is unproven.
+
+What the scan skips is inside a value for certain, since it only starts on a line a
+parser reads as structure. So each piece is:
+
+- proven: its quoted scalars' spans go to the header reader, which refuses a header
+  line inside one;
 - checked: anchors or aliases in it; it is parsed alone, which fails if an alias
   points into another item;
-- unproven: a flow collection over lines, an unclosed quote, a column-0 line that is
-  neither an item nor a key nor inside a quoted scalar of the piece. The parser then
-  reads from the piece's start to the first following cut where what it read is
-  complete, and says where its items are.
+- unproven: a flow collection over lines, a value on a line of its own, a quoted
+  scalar running past a cut, a column-0 line that is neither an item nor a key nor
+  inside a quoted scalar. The parser then reads from the piece's start to the first
+  following cut where what it read is complete, and says where its items are.
 
 Only that item is parsed, never the whole list, except where nothing else can be
 right: the layout is not kpt's (flow style, indented items, JSON, markers or
@@ -44,25 +53,41 @@ _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w.-]*):(?:[ \r\n]|$)")
 _BLOCK_KEY = re.compile(r"[A-Za-z_][\w.-]*:[ ]*(?:#[^\n]*)?(?:\n|$)")
 _MARKER_OR_DIRECTIVE = re.compile(r"(?:---|\.\.\.)(?:[ \t\r\n]|$)|%")
 
-# One-line tokens, and what may follow one.
+# A line's value, where it starts: after the indentation, list dashes and explicit-key
+# marks, a key and its colon, and any tags or anchors. Only values that can go on over
+# lines are matched: a quote not closed on the line, a flow collection not closed on
+# it, a block scalar's header.
 _DQ = r'"(?:[^"\\\n]|\\[^\n])*+"'
 _SQ = r"'(?:[^'\n]|'')*+'"
-_AFTER = r"(?:[ \t]*(?:$|[,\]}]|:(?=[ \t]|$))|[ \t]+\#)"
-_SIMPLE_FLOW = rf"""(?:[^\[\]{{}}"'\n\#]|{_DQ}|{_SQ})*"""
-_RISK = re.compile(
-    rf"""(?:\A|(?<=[ \t\n\[{{,]))(?:
+_KEY = rf"""(?:[^\s#'"\[\]{{}},&*!|>%@`-][^\n]*?|-[^\s\n][^\n]*?|{_DQ}|{_SQ})"""
+_SIMPLE_FLOW = rf"""(?:[^\[\]{{}}"'\n\#]|{_DQ}|{_SQ})*+"""
+_VALUE = re.compile(
+    rf"""^(?P<indent>[ ]*)(?P<marks>(?:[-?:][ ]+)*)(?:(?P<key>{_KEY}):(?:[ \t]+|(?=\n)))?
+    (?:[!&][^\s]*[ \t]+)*
+    (?:
         (?P<quote>"(?!(?:[^"\\\n]|\\[^\n])*+")|'(?!(?:[^'\n]|'')*+'))
-      | (?P<flow>\[(?!{_SIMPLE_FLOW}\]{_AFTER})|\{{(?!{_SIMPLE_FLOW}\}}{_AFTER}))
-      | (?P<anchor>[&*][^ \t\n,\[\]{{}}])
+      | (?P<flow>\[(?!{_SIMPLE_FLOW}\])|\{{(?!{_SIMPLE_FLOW}\}}))
+      | (?P<block>[|>][-+0-9]*[ \t]*(?:\#[^\n]*)?$)
     )""",
     re.MULTILINE | re.VERBOSE,
 )
+# Where _VALUE may match, found fast (each pattern starts with its character, which
+# lets the regex engine skip to it): a value that can go on over lines, after a space,
+# a tab or a line break; each is then checked to be where its line's value starts.
+_MULTI_LINE = re.compile(
+    rf"""'(?<=[ \t\n]')(?!(?:[^'\n]|'')*+')
+    | "(?<=[ \t\n]")(?!(?:[^"\\\n]|\\[^\n])*+")
+    | \[(?<=[ \t\n]\[)(?!{_SIMPLE_FLOW}\])
+    | \{{(?<=[ \t\n]\{{)(?!{_SIMPLE_FLOW}\}})
+    | [|>](?<=[ \t\n][|>])(?=[-+0-9]*[ \t]*(?:\#[^\n]*)?$)""",
+    re.MULTILINE | re.VERBOSE,
+)
+_ANCHOR = re.compile(r"[&*](?<=[ \t\n\[{,][&*])(?=[^ \t\n,\[\]{}])")
 _QUOTED_TAIL = {
     '"': re.compile(r'(?:[^"\\]|\\.)*+"', re.DOTALL),
     "'": re.compile(r"(?:[^']|'')*+'"),
 }
-_AFTER_TOKEN = re.compile(_AFTER, re.MULTILINE)
-MAX_QUOTES_PROVEN = 64  # multi-line quoted scalars in one piece before it is parsed instead
+_DEEPER: dict[int, re.Pattern[str]] = {}  # lines blank or deeper than a column, by column
 
 PROVEN, CHECKED, UNPROVEN = "proven", "checked", "unproven"
 
@@ -163,36 +188,65 @@ def _pieces(text: str) -> list[Piece] | None:
     ends = [*cuts[1:], len(text)]
     status = [PROVEN] * len(cuts)
     quoted: list[list[Span]] = [[] for _ in cuts]
-    for match in _RISK.finditer(text, cuts[0]):
-        at = match.start()
-        piece = bisect.bisect_right(cuts, at) - 1
-        if status[piece] == UNPROVEN:
+    inside: list[Span] = []  # of every quoted scalar: the lines no cut can be on
+    at = cuts[0]
+    while (value := _next_value(text, at)) is not None:
+        piece = bisect.bisect_right(cuts, value.start()) - 1
+        at = text.find("\n", value.end()) + 1 or len(text)
+        structural = bool(value.group("key") or value.group("marks"))
+        if value.lastgroup == "block" and structural:
+            at = _block_end(text, at, _column(value))
             continue
-        if match.group("anchor"):
-            status[piece] = CHECKED
-            continue
-        span = _quoted_span(text, at, ends[piece]) if match.group("quote") else None
-        if span is None or len(quoted[piece]) == MAX_QUOTES_PROVEN:
+        opening = value.start("quote")
+        tail = _QUOTED_TAIL[text[opening]].match(text, opening + 1) if opening >= 0 else None
+        if tail is None or not structural:  # a flow over lines, a value on a line of its own
             status[piece] = UNPROVEN
-        else:
-            quoted[piece].append((span[0] - cuts[piece], span[1] - cuts[piece]))
-    for at in odd:
-        piece = bisect.bisect_right(cuts, at) - 1
-        if piece < 0:
-            continue  # before the first key: read with the rest
-        offset = at - cuts[piece]
-        if not any(start < offset < end for start, end in quoted[piece]):
+            at = ends[piece]  # the scan starts again at the next cut
+            continue
+        at = tail.end()
+        inside.append((opening, at))
+        last = bisect.bisect_left(cuts, at) - 1  # the piece the scalar ends in
+        if last == piece:
+            quoted[piece].append((opening - cuts[piece], at - cuts[piece]))
+            continue
+        for over in range(piece, last + 1):  # over a cut: the parser says where items are
+            status[over] = UNPROVEN
+    for match in _ANCHOR.finditer(text, cuts[0]):
+        piece = bisect.bisect_right(cuts, match.start()) - 1
+        status[piece] = status[piece] if status[piece] == UNPROVEN else CHECKED
+    starts = [start for start, _ in inside]
+    for line in odd:
+        piece = bisect.bisect_right(cuts, line) - 1
+        quote = bisect.bisect_right(starts, line) - 1
+        if piece >= 0 and not (quote >= 0 and starts[quote] < line < inside[quote][1]):
             status[piece] = UNPROVEN
     return [Piece((cuts[i], ends[i]), lines[i], status[i], quoted[i]) for i in range(len(cuts))]
 
 
-def _quoted_span(text: str, at: int, limit: int) -> Span | None:
-    """The span of the quoted scalar that starts at `at` and goes on over lines, if it
-    closes before limit and only the end of a token follows it."""
-    tail = _QUOTED_TAIL[text[at]].match(text, at + 1, limit)
-    if tail is None or _AFTER_TOKEN.match(text, tail.end(), limit) is None:
-        return None
-    return at, tail.end()
+def _next_value(text: str, at: int) -> re.Match[str] | None:
+    """The next line from at whose value can go on over lines (see _VALUE)."""
+    while (candidate := _MULTI_LINE.search(text, at)) is not None:
+        line = text.rfind("\n", 0, candidate.start()) + 1
+        if line >= at:
+            value = _VALUE.match(text, line)
+            if value is not None and value.start(value.lastgroup) == candidate.start():
+                return value
+        at = candidate.end()
+    return None
+
+
+def _column(value: re.Match[str]) -> int:
+    """The column of the key (or of the last list dash) a value belongs to."""
+    column = len(value.group("indent")) + len(value.group("marks"))
+    return column if value.group("key") else column - 2
+
+
+def _block_end(text: str, at: int, column: int) -> int:
+    """The end of a block scalar's lines from at: blank, or deeper than its key."""
+    if column not in _DEEPER:
+        _DEEPER[column] = re.compile(rf"(?:[ ]*(?:\n|$)|[ ]{{{column + 1}}}[^\n]*(?:\n|$))*+")
+    deeper = _DEEPER[column].match(text, at)
+    return deeper.end() if deeper else at
 
 
 def _items_from(text: str, pieces: list[Piece], first: int) -> tuple[list[FoundItem] | None, int]:

@@ -54,13 +54,28 @@ VALUE = "value"  # a key's line and its block value below, as a functionConfig
 
 
 class Origin(NamedTuple):
-    """Where an item's text came from, for messages about text that is not a resource."""
+    """Where an item's text came from, for messages: its input and its place there.
 
-    where: str  # "ResourceList items[3]", "cluster.yaml"
-    line: int  # the line of the input its text starts at, from 0
+    Made for every item of a large package, so it holds references only; the line is
+    counted when a message needs it.
+    """
+
+    places: str  # how its input names its items: "ResourceList items[{}]"
+    position: int  # its place among them
+    source: str  # the input's text
+    offset: int  # where the item's text starts in it
+
+    @property
+    def where(self) -> str:
+        return self.places.format(self.position)
+
+    @property
+    def line(self) -> int:
+        """The line of the input the item's text starts at, from 0."""
+        return self.source.count("\n", 0, self.offset)
 
 
-NEW = Origin("a new resource", 0)
+NEW = Origin("a new resource", 0, "", 0)
 
 
 class Item:

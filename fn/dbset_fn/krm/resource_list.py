@@ -32,6 +32,7 @@ from .yaml12 import (
 
 API_VERSION = "config.kubernetes.io/v1"
 ACCEPTED_API_VERSIONS = (API_VERSION, "config.kubernetes.io/v1beta1")
+ITEMS = "ResourceList items[{}]"
 CONFIG_ORIGIN = "ResourceList functionConfig"
 
 
@@ -56,21 +57,21 @@ def parse_resource_list(text: str) -> ResourceList:
 def _from_layout(text: str, layout: Layout) -> ResourceList:
     root = _root(layout.rest)
     items = [
-        Item(text, found.span, ENTRY, _origin(text, found.span[0], position), found.header)
+        Item(text, found.span, ENTRY, Origin(ITEMS, position, text, found.span[0]), found.header)
         for position, found in enumerate(layout.items)
     ]
     function_config = None
     if layout.function_config is not None:
         function_config = _config_item(text, layout.function_config)
     elif (config_node := _function_config_node(root)) is not None:
-        function_config = _item_of_node(config_node, CONFIG_ORIGIN)
+        function_config = _item_of_node(config_node, CONFIG_ORIGIN, 0)
     return ResourceList(items, function_config, [], _received_results(root))
 
 
 def _config_item(text: str, span: tuple[int, int]) -> Item:
     """The functionConfig as text. A config that does not parse is the function's to
     report, with the items passed through: its header stays empty until it is read."""
-    origin = Origin(CONFIG_ORIGIN, text.count("\n", 0, span[0]))
+    origin = Origin(CONFIG_ORIGIN, 0, text, span[0])
     header = read_header(text[span[0] : span[1]])
     try:
         return Item(text, span, VALUE, origin, header)
@@ -99,10 +100,10 @@ def _from_whole(text: str) -> ResourceList:
         where = f"ResourceList items[{position}]"
         if not isinstance(node, MappingNode):  # kept as it is, to go back out as it came
             problems.append(error(f"{where} must be a mapping (a resource), not {_kind(node)}"))
-        item = _item_of(text, spans[position], node, where) if spans else None
-        items.append(item or _item_of_node(node, where))
+        item = _item_of(text, spans[position], node, position) if spans else None
+        items.append(item or _item_of_node(node, ITEMS, position))
     config_node = _function_config_node(root)
-    function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN)
+    function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN, 0)
     return ResourceList(items, function_config, problems, _received_results(root))
 
 
@@ -127,10 +128,10 @@ def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[i
 _DASH_LINE = re.compile(r"^-(?:[ \n]|$)", re.MULTILINE)
 
 
-def _item_of(text: str, span: tuple[int, int], node: Node, where: str) -> Item | None:
+def _item_of(text: str, span: tuple[int, int], node: Node, position: int) -> Item | None:
     """An item from a whole parse as its text, where that reads alone as it did in the
     whole (it holds no alias into another item)."""
-    item = Item(text, span, ENTRY, Origin(where, text.count("\n", 0, span[0])), header_of(node))
+    item = Item(text, span, ENTRY, Origin(ITEMS, position, text, span[0]), header_of(node))
     try:
         alone = parse_tree(item.text).root
     except YamlError:
@@ -138,15 +139,11 @@ def _item_of(text: str, span: tuple[int, int], node: Node, where: str) -> Item |
     return item if serialize(alone) == serialize(SequenceNode(SEQ, [node])) else None
 
 
-def _item_of_node(node: Node, where: str) -> Item:
+def _item_of_node(node: Node, places: str, position: int) -> Item:
     """An item from a whole parse: written out again from its node (aliases expanded),
     since its text may lean on anchors elsewhere in the ResourceList."""
     text = serialize(SequenceNode(SEQ, [node]))
-    return Item(text, (0, len(text)), ENTRY, Origin(where, node.start_mark.line), header_of(node))
-
-
-def _origin(text: str, start: int, position: int) -> Origin:
-    return Origin(f"ResourceList items[{position}]", text.count("\n", 0, start))
+    return Item(text, (0, len(text)), ENTRY, Origin(places, position, text, 0), header_of(node))
 
 
 def _root(text: str) -> MappingNode:
