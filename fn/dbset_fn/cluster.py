@@ -13,7 +13,7 @@ When the last role goes, the Cluster gets back what it had before the first: no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .config import Spec
@@ -96,9 +96,10 @@ def extend_roles(cluster: Item, spec: Spec, set_name: str) -> tuple[Item, list[R
     problems = list(_claimed_roles(cluster, spec, set_name, record, existing, mine))
     if problems:
         return cluster, problems
-    try:
-        restore = _write_roles(obj, existing, wanted, mine, record)
+    try:  # the record first, while the Cluster is small on a first run
+        write_roles, restore = _roles_change(obj, existing, wanted, mine, record)
         _write_record(obj, set_name, list(wanted), record, restore)
+        write_roles()
     except CannotEdit as problem:
         message = (
             f"{cluster.describe()} must let dbset-fn edit spec.managed.roles in place, but "
@@ -160,29 +161,31 @@ def _claimed_roles(
         )
 
 
-def _write_roles(
+def _roles_change(
     obj: KubeObject,
     existing: list[Any],
     wanted: dict[str, dict[str, Any]],
     mine: set[str],
     record: RolesRecord,
-) -> dict[str, str | None]:
-    """Edit spec.managed.roles; returns the record's restore entries as they now are."""
+) -> tuple[Callable[[], None], dict[str, str | None]]:
+    """The edit of spec.managed.roles to make, and the record's restore entries as they
+    are to be once it is made."""
     restore = dict(record.restore)
     names = [role.get("name") if isinstance(role, dict) else None for role in existing]
     removed = mine - set(wanted)
     kept = [name for name in names if name not in removed]
     if not wanted and len(kept) == len(names):
-        return restore
-    if kept or wanted:
-        if existing:
-            obj.update_list(*ROLES, key="name", upserts=wanted, removals=removed)
-        else:
-            _remember(restore, obj.set(*ROLES, value=list(wanted.values())))
-        return restore
+        return lambda: None, restore
+    if existing and (kept or wanted):
+        return lambda: obj.update_list(
+            *ROLES, key="name", upserts=wanted, removals=removed
+        ), restore
+    if wanted:
+        _remember(restore, obj.created_by_set(*ROLES))
+        return lambda: obj.set(*ROLES, value=list(wanted.values())), restore
     made_here = {path: before for path, before in restore.items() if _on_roles_path(path)}
-    _put_back(obj, made_here)
-    return {path: before for path, before in restore.items() if path not in made_here}
+    kept_entries = {path: before for path, before in restore.items() if path not in made_here}
+    return lambda: _put_back(obj, made_here), kept_entries
 
 
 def _on_roles_path(dotted: str) -> bool:

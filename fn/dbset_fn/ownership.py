@@ -44,7 +44,7 @@ def key_of(obj: Item) -> ObjectKey:
 
 def owner_of(obj: Item) -> str:
     """The DatabaseSet named in obj's ownership annotation, or ""."""
-    return obj.annotations.get(OWNER, "")
+    return obj.header.annotation(OWNER)
 
 
 def foreign_reason(obj: Item) -> str | None:

@@ -45,22 +45,32 @@ def set_value(text: str, tree: Tree, path: Path, value: Any) -> tuple[str, Creat
     collection, or null) stood, for set_text to undo."""
     style = _Style.of(text, tree.root)
     parent, depth = _deepest(tree, path)
+    created = created_by_set(text, tree, path)
+    if depth == len(path):
+        return _replace_value(text, parent, path[-1], value, style), created
     nested: Any = value
     for key in reversed(path[depth + 1 :]):
         nested = {key: nested}
-    old = _child(parent, path[depth]) if depth < len(path) else None
-    if depth == len(path):
-        old = _child(parent, path[-1])
-        assert old is not None
-        created = Created(tuple(path), node_text(text, old)) if _is_empty(old) else None
-        return _replace_value(text, parent, path[-1], value, style), created
-    created = Created(tuple(path[: depth + 1]), None if old is None else node_text(text, old))
-    if old is not None:  # null, {} or []: replaced by the new block
+    if _child(parent, path[depth]) is not None:  # null, {} or []: replaced by the block
         return _replace_value(text, parent, path[depth], nested, style), created
     if not isinstance(parent, MappingNode):
         raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping to add to")
     _refuse_merges(parent, path[:depth])
     return _insert_pair(text, parent, path[depth], nested, style), created
+
+
+def created_by_set(text: str, tree: Tree, path: Path) -> Created | None:
+    """What set_value(path) creates: the first node on path that is missing, null or an
+    empty collection, and its text (None where it is missing)."""
+    parent, depth = _deepest(tree, path)
+    old = _child(parent, path[min(depth, len(path) - 1)])
+    if depth == len(path):
+        return (
+            Created(tuple(path), node_text(text, old))
+            if old is not None and _is_empty(old)
+            else None
+        )
+    return Created(tuple(path[: depth + 1]), None if old is None else node_text(text, old))
 
 
 def set_text(text: str, tree: Tree, path: Path, written: str | None) -> str:

@@ -69,10 +69,22 @@ class Header(tuple):
         flat = self[4:]
         return dict(zip(flat[::2], flat[1::2], strict=True))
 
+    def annotation(self, key: str, default: str = "") -> str:
+        """One annotation's value, without building the mapping of them all."""
+        for position in range(4, len(self), 2):
+            if self[position] == key:
+                return self[position + 1]
+        return default
+
 
 _ITEM_KEYS = frozenset({"apiVersion", "kind", "metadata"})
 _METADATA_KEYS = frozenset({"name", "namespace", "annotations"})
 _PAIR = re.compile(r"""([A-Za-z0-9_./-][^\s:'"#]*|"[^"\\\n]*"|'(?:[^'\n]|'')*'):(?: +(.*))?""")
+# The common forms of a line, read at once: a plain key, and a word, quoted or not.
+_WORD = r"[A-Za-z0-9_/][A-Za-z0-9_./-]*"
+_SIMPLE_PAIR = re.compile(
+    rf"""([A-Za-z0-9_./-]+):(?: (?:({_WORD})|"([A-Za-z0-9_./ -]*)"|'([A-Za-z0-9_./ -]*)'))?"""
+)
 _NOT_PLAIN_START = tuple("{[&*!|>%@`-?,:")
 _BLOCK = object()  # a key whose value is on the lines below
 
@@ -89,6 +101,7 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
     top: dict[str, object] = {}
     metadata: dict[str, object] = {}
     annotations: dict[str, str] = {}
+    shared: dict[object, object] = {}
     section = subsection = None  # the block keys whose lines are being read
     offset = 0
     for number, line in enumerate(item.split("\n")):
@@ -105,7 +118,7 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
         indent = len(line) - len(content)
         if indent == 2 and content[:2] != "- ":
             pair = _pair(content, _ITEM_KEYS)
-            if pair is None or pair[0] in top or _inside(start, spans):
+            if pair is None or pair[0] in top or (spans and _inside(start, spans)):
                 return None
             top[pair[0]] = pair[1]
             section, subsection = (pair[0] if pair[1] is _BLOCK else None), None
@@ -115,7 +128,7 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
             continue  # inside another block, or a list under metadata's key
         elif indent == 4 and content[:2] != "- ":
             pair = _pair(content, _METADATA_KEYS)
-            if pair is None or pair[0] in metadata or _inside(start, spans):
+            if pair is None or pair[0] in metadata or (spans and _inside(start, spans)):
                 return None
             metadata[pair[0]] = pair[1]
             subsection = pair[0] if pair[1] is _BLOCK else None
@@ -127,9 +140,10 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
             pair = _pair(content, None)
             if pair is None or pair[1] is _BLOCK or pair[0] in annotations:
                 return None
-            if _inside(start, spans):
+            if spans and _inside(start, spans):
                 return None
-            annotations[sys.intern(pair[0])] = pair[1]  # type: ignore[assignment]
+            value = pair[1]  # shared: an item's path is the value of two annotations
+            annotations[sys.intern(pair[0])] = shared.setdefault(value, value)  # type: ignore
         else:
             return None  # an annotation value over more lines
     fields = [top.get("apiVersion", ""), top.get("kind", "")]
@@ -153,6 +167,11 @@ def _pair(content: str, read: frozenset[str] | None) -> tuple[str, object] | Non
     """(key, value) of a `key: value` line; the value is _BLOCK when it is on the lines
     below. Only the values of keys in read (all, for None) are read; the others give ""
     when they are on this line. None where the line is not in the grammar."""
+    simple = _SIMPLE_PAIR.fullmatch(content)
+    if simple is not None:
+        key, word, double, single = simple.groups()
+        value = word if word is not None else double if double is not None else single
+        return key, _BLOCK if value is None else value
     match = _PAIR.fullmatch(content)
     if match is None:
         return None

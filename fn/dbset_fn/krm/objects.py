@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, SequenceNode
 
 from . import edits
 from .header import Header, Span, header_of
@@ -26,12 +26,10 @@ from .yaml12 import (
     SEQ,
     Tree,
     YamlError,
-    parse_documents,
     parse_tree,
-    repeated_key,
+    parse_value,
     serialize,
     to_node,
-    to_python,
 )
 
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
@@ -76,6 +74,7 @@ class Origin(NamedTuple):
 
 
 NEW = Origin("a new resource", 0, "", 0)
+UNREAD = Header("", "", "", "", ())  # for an item about to be parsed anyway
 
 
 class Item:
@@ -109,7 +108,7 @@ class Item:
         text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in values]))
         starts = [match.start() for match in _ENTRY_START.finditer(text)] + [len(text)]
         return [
-            cls(text, span, ENTRY, NEW, _header_of_value(value))
+            cls(text, span, ENTRY, NEW, _header_of_value(value) or UNREAD)
             for value, span in zip(values, itertools.pairwise(starts), strict=True)
         ]
 
@@ -148,7 +147,7 @@ class Item:
 
     @property
     def is_local_config(self) -> bool:
-        return self.annotations.get(LOCAL_CONFIG, "false") != "false"
+        return self.header.annotation(LOCAL_CONFIG, "false") != "false"
 
     @property
     def orchestrator_annotations(self) -> dict[str, str]:
@@ -161,13 +160,13 @@ class Item:
 
     @property
     def path(self) -> str:
-        annotations = self.annotations
-        return annotations.get(INTERNAL_PATH) or annotations.get(PATH, "")
+        header = self.header
+        return header.annotation(INTERNAL_PATH) or header.annotation(PATH)
 
     @property
     def index(self) -> str:
-        annotations = self.annotations
-        return annotations.get(INTERNAL_INDEX) or annotations.get(INDEX, "0")
+        header = self.header
+        return header.annotation(INTERNAL_INDEX) or header.annotation(INDEX, "0")
 
     def describe(self) -> str:
         """How a user finds the object: kind, namespace/name, and its file if known."""
@@ -186,13 +185,19 @@ class Item:
     # Reading past the header ----------------------------------------------------------
 
     def read(self) -> dict[str, Any]:
-        """The resource's YAML 1.2 values. The tree is not kept: the caller keeps what
-        it asked for."""
-        tree = self._tree()
+        """The resource's YAML 1.2 values, read straight from the text (no node tree): a
+        key twice in one mapping is an error, as kpt and kustomize refuse it."""
         try:
-            return to_python(tree.root)
+            value = _in_input(self, lambda text: parse_value(text, _SKIPPED[self.form]))
         except YamlError as problem:
             raise YamlError(f"{self.describe()}: {problem}") from None
+        if self.form == ENTRY:
+            value = value[0] if isinstance(value, list) and value else None
+        elif self.form == VALUE:
+            value = next(iter(value.values())) if isinstance(value, dict) and value else None
+        if not isinstance(value, dict):
+            raise YamlError(f"{self.describe()} must be a mapping (a resource)")
+        return value
 
     def get(self, *path: str) -> Any:
         """The value at a path of mapping keys, or None where the path does not lead."""
@@ -206,28 +211,11 @@ class Item:
     def parse(self) -> KubeObject:
         return KubeObject(self)
 
-    def _checked_tree(self) -> Tree:
-        """The tree, with no key twice in one mapping: a function reading it would see
-        one of the two values, kpt and kustomize refuse it."""
-        tree = self._tree()
-        repeated = repeated_key(tree.root)
-        if repeated is not None:
-            line = self.origin.line + repeated.start_mark.line + 1
-            raise YamlError(
-                f"{self.describe()} must not have the key {quoted(repeated.value)} twice in "
-                f"one mapping (line {line} of {self._input()}); keep one"
-            )
-        return tree
-
     def _tree(self) -> Tree:
         try:
-            tree = parse_tree(self.text)
-        except YamlError:  # again after as many lines as come before it in the input,
-            try:  # so that the error gives the line there
-                parse_tree("\n" * self.origin.line + self.text)
-            except YamlError as problem:
-                raise YamlError(f"{self.describe()}: {problem}") from None
-            raise
+            tree = _in_input(self, parse_tree)
+        except YamlError as problem:
+            raise YamlError(f"{self.describe()}: {problem}") from None
         root = tree.root
         if self.form == ENTRY:
             root = root.value[0] if isinstance(root, SequenceNode) and root.value else None
@@ -237,28 +225,28 @@ class Item:
             raise YamlError(f"{self.describe()} must be a mapping (a resource)")
         return Tree(root, tree.shared)
 
-    def _input(self) -> str:
-        return "the ResourceList" if self.origin.where.startswith("ResourceList") else "its file"
-
 
 class KubeObject:
     """An item parsed, to read deep and to edit. Each edit splices the text of one node
-    and parses the result again, and checks that it reads as the edit meant."""
+    (located in a tree parsed for it) and checks that the new text reads as the edit
+    meant: as before, with that node changed. Values are read without a tree, which a
+    large Cluster would hold tens of thousands of nodes of."""
 
-    __slots__ = ("_item", "_text", "_tree")
+    __slots__ = ("_item", "_tree", "_values")
 
     def __init__(self, item: Item) -> None:
         self._item = item
-        self._text = item.text
-        self._tree = item._checked_tree()
+        self._values = item.read()
+        self._tree: Tree | None = None
 
     @property
     def text(self) -> str:
-        return self._text
+        return self._item.text
 
     def get(self, *path: str) -> Any:
-        """The value at a path of mapping keys, or None where the path does not lead."""
-        value: Any = to_python(self._tree.root)
+        """The value at a path of mapping keys, or None where the path does not lead; to
+        read, not to change (the object's own values)."""
+        value: Any = self._values
         for step in path:
             if not isinstance(value, dict):
                 return None
@@ -267,18 +255,21 @@ class KubeObject:
 
     def set(self, *path: str, value: Any) -> edits.Created | None:
         """Set the value at path (mappings made on the way); see edits.set_value."""
-        text, created = edits.set_value(self._text, self._tree, path, value)
+        text, created = edits.set_value(self.text, self._located(), path, value)
         self._replace(text, path, value)
         return created
 
+    def created_by_set(self, *path: str) -> edits.Created | None:
+        """What set(*path) would create, without setting it."""
+        return edits.created_by_set(self.text, self._located(), path)
+
     def restore(self, path: Sequence[str], written: str | None) -> None:
         """Undo a set that created structure: its text back as written, or its key gone."""
-        text = edits.set_text(self._text, self._tree, path, written)
-        expected = _MISSING if written is None else _value_of(written)
-        self._replace(text, path, expected)
+        text = edits.set_text(self.text, self._located(), path, written)
+        self._replace(text, path, _MISSING if written is None else _value_of(written))
 
     def delete(self, *path: str) -> None:
-        self._replace(edits.delete_key(self._text, self._tree, path), path, _MISSING)
+        self._replace(edits.delete_key(self.text, self._located(), path), path, _MISSING)
 
     def update_list(
         self,
@@ -297,64 +288,79 @@ class KubeObject:
             if name not in removals:
                 expected.append(pending.pop(name) if name in pending else element)
         expected += pending.values()
-        text = edits.update_list(self._text, self._tree, path, key, upserts, removals)
+        text = edits.update_list(self.text, self._located(), path, key, upserts, removals)
         self._replace(text, path, expected)
 
     def to_item(self) -> Item:
-        item = self._item
-        return Item(self._text, (0, len(self._text)), item.form, item.origin)
+        return self._item
+
+    def _located(self) -> Tree:
+        """The tree whose marks locate nodes in the text, parsed when an edit needs it."""
+        if self._tree is None:
+            self._tree = self._item._tree()
+        return self._tree
 
     def _replace(self, text: str, path: Sequence[str], expected: Any) -> None:
         """Take the edited text, after checking it reads as before with path set to
         expected: a splice must never change anything else."""
-        before = to_python(self._tree.root)
-        _set_in(before, path, expected)
-        item = Item(text, (0, len(text)), self._item.form, self._item.origin)
-        tree = item._checked_tree()
-        if to_python(tree.root) != before:
+        item = self._item
+        edited = Item(text, (0, len(text)), item.form, item.origin, UNREAD)
+        self._tree = None  # a large object's tree goes before the next is made
+        values = edited.read()
+        if values != _with(self._values, path, expected):
             raise AssertionError(f"an edit of {'.'.join(path)} changed more than it should")
-        self._text, self._tree = text, tree
+        edited.header = _header_of_value(values) or header_of(edited._tree().root)
+        self._item, self._values = edited, values
 
 
 _MISSING = object()
 
 
-def _child(node: Node | None, key: str) -> Node | None:
-    if not isinstance(node, MappingNode):
-        return None
-    for key_node, value in node.value:
-        if getattr(key_node, "value", None) == key:
-            return value
-    return None
+_SKIPPED = {ENTRY: 1, VALUE: 1, DOCUMENT: 0}  # steps above the resource, left out of paths
 
 
-def _set_in(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
-    """data with path set to value; a block mapping whose last key goes is null."""
+def _in_input(item: Item, parse: Callable[[str], Any]) -> Any:
+    """parse(the item's text); on an error, the message gives the line in the input."""
+    try:
+        return parse(item.text)
+    except YamlError:  # again after as many lines as come before it in the input
+        parse("\n" * item.origin.line + item.text)
+        raise
+
+
+def _with(data: dict[str, Any], path: Sequence[str], value: Any) -> dict[str, Any]:
+    """A copy of data with path set to value (the mappings on the way copied, the rest
+    shared); a block mapping whose last key goes is null."""
+    top = node = dict(data)
     parents = []
     for step in path[:-1]:
-        if not isinstance(data.get(step), dict):
-            data[step] = {}
-        parents.append((data, step))
-        data = data[step]
+        child = node.get(step)
+        node[step] = child = dict(child) if isinstance(child, dict) else {}
+        parents.append((node, step))
+        node = child
     if value is not _MISSING:
-        data[path[-1]] = value
-    elif data.pop(path[-1], _MISSING) is not _MISSING and not data and parents:
+        node[path[-1]] = value
+    elif node.pop(path[-1], _MISSING) is not _MISSING and not node and parents:
         parent, step = parents[-1]
         parent[step] = None
+    return top
 
 
 def _value_of(written: str) -> Any:
-    documents = parse_documents(written) if written.strip() else []
-    return to_python(documents[0]) if documents else None
+    """The value of a scalar or collection written inline (`[]`, `null`, or nothing)."""
+    return parse_value(f"- {written}", 1)[0]
 
 
-def _header_of_value(value: Mapping[str, Any]) -> Header:
+def _header_of_value(value: Mapping[str, Any]) -> Header | None:
+    """The header of a resource given as its values; None where a field of it is not a
+    string (a header holds the text a scalar is written as)."""
     metadata = value.get("metadata") or {}
     annotations = metadata.get("annotations") or {}
-    return Header(
-        value.get("apiVersion", ""),
-        value.get("kind", ""),
-        metadata.get("name", ""),
-        metadata.get("namespace", ""),
-        annotations.items(),
-    )
+    if not isinstance(metadata, dict) or not isinstance(annotations, dict):
+        return None
+    fields = [value.get("apiVersion", ""), value.get("kind", "")]
+    fields += [metadata.get("name", ""), metadata.get("namespace", "")]
+    strings = [*fields, *annotations, *annotations.values()]
+    if not all(type(field) is str for field in strings):
+        return None
+    return Header(*fields, annotations.items())

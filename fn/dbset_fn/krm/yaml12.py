@@ -199,10 +199,11 @@ class _Composer:
             elif kind is SequenceEndEvent or kind is MappingEndEvent:
                 collection = self.open.pop()
                 self.keys.pop()
-                collection.end_mark = event.end_mark
+                collection.end_mark = _mark(event.end_mark)
                 self.add(collection, self.open_anchors.pop())
             elif kind is AliasEvent:
-                self.add(copy_node(self.anchored(event), self.budget, self.shared, event), None)
+                anchored = _anchored(self.anchors, event)
+                self.add(copy_node(anchored, self.budget, self.shared, event), None)
             elif kind is DocumentEndEvent:
                 if self.root.tag != NULL:  # an empty document, as after a trailing `---`
                     self.documents.append(self.root)
@@ -210,20 +211,14 @@ class _Composer:
             elif kind is StreamEndEvent:
                 return self.documents
 
-    def anchored(self, alias: AliasEvent) -> Node:
-        if alias.anchor not in self.anchors:
-            raise YamlError(
-                f"alias *{alias.anchor} at {_at(alias)} must refer to a complete node "
-                "anchored before it (recursive aliases are not allowed)"
-            )
-        return self.anchors[alias.anchor]
-
-    def scalar(self, event: ScalarEvent) -> ScalarNode:
+    @staticmethod
+    def scalar(event: ScalarEvent) -> ScalarNode:
         if event.tag not in (None, "!"):
             tag = event.tag
         else:
             tag = plain_scalar_tag(event.value) if event.implicit[0] else STR
-        return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        start, end = _mark(event.start_mark), _mark(event.end_mark)
+        return ScalarNode(tag, event.value, start, end, event.style)
 
     def start_collection(self, event: SequenceStartEvent | MappingStartEvent) -> None:
         if len(self.open) >= MAX_DEPTH:
@@ -233,7 +228,7 @@ class _Composer:
         )
         if event.tag not in (None, "!"):
             tag = event.tag
-        self.open.append(node_class(tag, [], event.start_mark, None, event.flow_style))
+        self.open.append(node_class(tag, [], _mark(event.start_mark), None, event.flow_style))
         self.open_anchors.append(event.anchor)
         self.keys.append(None)
 
@@ -251,6 +246,28 @@ class _Composer:
         else:
             self.open[-1].value.append((self.keys[-1], node))
             self.keys[-1] = None
+
+
+def _anchored(anchors: dict[str, Any], alias: AliasEvent) -> Any:
+    if alias.anchor not in anchors:
+        raise YamlError(
+            f"alias *{alias.anchor} at {_at(alias)} must refer to a complete node "
+            "anchored before it (recursive aliases are not allowed)"
+        )
+    return anchors[alias.anchor]
+
+
+class Mark(NamedTuple):
+    """Where a node starts or ends in its text: a third of the size of the parser's own
+    marks, which a large Cluster's tree holds tens of thousands of."""
+
+    index: int  # in characters
+    line: int
+    column: int
+
+
+def _mark(mark: Any) -> Mark:
+    return Mark(mark.index, mark.line, mark.column)
 
 
 class _Budget:
@@ -291,7 +308,7 @@ def copy_node(node: Node, budget: _Budget, shared: set[int], at: AliasEvent) -> 
     the alias is written: that is its place in the text."""
     budget.spend(1)
     shared.add(id(node))
-    start, end = at.start_mark, at.end_mark
+    start, end = _mark(at.start_mark), _mark(at.end_mark)
     if isinstance(node, ScalarNode):
         copy: Node = ScalarNode(node.tag, node.value, start, end, node.style)
     elif isinstance(node, SequenceNode):
@@ -414,10 +431,121 @@ def to_python(node: Node, path: str = "") -> Any:
     return result
 
 
+def parse_value(text: str, skip: int = 0) -> Any:
+    """The value of the one document of text, as to_python gives it for its tree, built
+    straight from the parser's events: no node objects, a fraction of the memory.
+
+    skip: how many steps from the top error messages leave out of a field's path (1
+    for an item written as a list's entry)."""
+    parser = _Parser(text)
+    try:
+        return _Values(skip).value_from(parser)
+    except yaml.YAMLError as error:
+        raise YamlError(f"input is not valid YAML: {_one_line(error)}") from None
+    finally:
+        parser.dispose()
+
+
+class _Values:
+    """Python values from parser events, with a stack instead of recursion. A mapping is
+    collected as keys and values and made a dict when it ends (merge keys, repeated
+    keys); each open collection knows its step from its parent, for messages."""
+
+    def __init__(self, skip: int) -> None:
+        self.skip = skip
+        self.budget = _Budget()
+        self.anchors: dict[str, Any] = {}
+        self.open: list[
+            tuple[list[Any], bool, str | None, str]
+        ] = []  # items, mapping, anchor, step
+        self.documents: list[Any] = []
+
+    def value_from(self, parser: Any) -> Any:
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                node = _Composer.scalar(event)
+                self.add(_Key(node.value) if is_merge_key(node) else _scalar_value(node), event)
+            elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                if len(self.open) >= MAX_DEPTH:
+                    raise YamlError(f"input nests deeper than {MAX_DEPTH} levels at {_at(event)}")
+                step = self.step()
+                self.open.append(([], kind is MappingStartEvent, event.anchor, step))
+            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                items, is_mapping, anchor, _ = self.open[-1]
+                value = self.mapping(items) if is_mapping else items
+                self.open.pop()
+                self.add(value, event, anchor)
+            elif kind is AliasEvent:
+                self.add(self.copy(_anchored(self.anchors, event)), event)
+            elif kind is DocumentEndEvent:
+                self.anchors = {}
+            elif kind is StreamEndEvent:
+                if len(self.documents) != 1:
+                    raise YamlError(f"must be one YAML document, got {len(self.documents)}")
+                return self.documents[0]
+
+    def step(self) -> str:
+        """The step from the innermost open collection to what comes next in it."""
+        if not self.open:
+            return ""
+        items, is_mapping, _, _ = self.open[-1]
+        return f".{items[-1]}" if is_mapping else f"[{len(items)}]"
+
+    def path(self) -> str:
+        """The innermost open collection's path, as to_python names it."""
+        path = "".join(step for _, _, _, step in self.open[self.skip + 1 :])
+        return path.removeprefix(".") or "the top level"
+
+    def add(self, value: Any, event: Any, anchor: str | None = None) -> None:
+        anchor = anchor if anchor is not None else getattr(event, "anchor", None)
+        if anchor and not isinstance(event, AliasEvent):
+            self.anchors[anchor] = value
+        if not self.open:
+            if value is not None:  # an empty document, as after a trailing `---`
+                self.documents.append(value)
+            return
+        self.open[-1][0].append(value)
+
+    def mapping(self, flat: list[Any]) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        merged: list[Any] = []
+        where = self.path()
+        for key, value in zip(flat[::2], flat[1::2], strict=True):
+            if isinstance(key, _Key):
+                merged += value if isinstance(value, list) else [value]
+                continue
+            if isinstance(key, dict | list):
+                raise YamlError(f"{where} must have scalar keys, not a collection")
+            if key in result:
+                raise YamlError(f"{where} must not have the key {quoted(key)} twice; keep one")
+            result[key] = value
+        for source in merged:
+            if not isinstance(source, dict):
+                raise YamlError(f"{where} must merge mappings with <<, not {type(source).__name__}")
+            for key, value in source.items():
+                result.setdefault(key, value)
+        return result
+
+    def copy(self, value: Any) -> Any:
+        """An alias's own copy of its anchor's value, counted against the budget."""
+        self.budget.spend(1)
+        if isinstance(value, dict):
+            return {key: self.copy(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.copy(item) for item in value]
+        return value
+
+
+class _Key(str):
+    """A merge key (`<<`), as opposed to a key written `"<<"`."""
+
+
 def is_merge_key(node: ScalarNode) -> bool:
     """`<<` written plain (or tagged `!!merge`): YAML 1.1's merge key, which kpt and
     kustomize honour."""
-    return node.value == "<<" and node.style is None and node.tag in (STR, MERGE)
+    return node.value == "<<" and not node.style and node.tag in (STR, MERGE)
 
 
 def _scalar_value(node: ScalarNode) -> Any:
