@@ -13,8 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dbset_fn.krm import KubeObject, parse_resource_list
-from dbset_fn.krm.yaml12 import parse_documents, serialize_all
+from dbset_fn.krm import Item, parse_resource_list, read_documents, write_documents
 
 CRD_GROUPS = ("postgresql.cnpg.io", "external-secrets.io", "generators.external-secrets.io")
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +21,7 @@ GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = ROOT / "examples"
 
 
-def outputs() -> dict[str, list[KubeObject]]:
+def outputs() -> dict[str, list[Item]]:
     """Each golden case's expected items, and what each example shows as its output."""
     found = {
         expected.parent.name: parse_resource_list(expected.read_text()).items
@@ -35,21 +34,25 @@ def outputs() -> dict[str, list[KubeObject]]:
     return found
 
 
-def from_files(*paths: Path) -> list[KubeObject]:
-    return [KubeObject(node) for path in paths for node in parse_documents(path.read_text())]
+def from_files(*paths: Path) -> list[Item]:
+    return [item for path in paths for item in read_documents(path.read_text(), path.name)]
 
 
 def main(validator: str) -> int:
+    if not Path(validator).is_file():
+        print(f"error: the CRD validator {validator} is not there", file=sys.stderr)
+        return 1
     failed = 0
     for name, items in outputs().items():
-        objects = [obj.node for obj in items if obj.group in CRD_GROUPS]
+        objects = [item for item in items if item.group in CRD_GROUPS]
         run = subprocess.run(
             [sys.executable, validator],
-            input=serialize_all(objects),
+            input=write_documents(objects),
             capture_output=True,
             text=True,
         )
-        print(f"{name}: {run.stdout.strip().splitlines()[-1]}")
+        summary = (run.stdout.strip().splitlines() or [run.stderr.strip()])[-1]
+        print(f"{name}: {summary}")
         if run.returncode != 0:
             failed += 1
             print(run.stdout + run.stderr)
