@@ -160,3 +160,39 @@ def test_an_invalid_databaseset_fails_the_render_and_changes_no_file(
         'spec.databases[2].name "Trust-DB" must be a lower-case PostgreSQL identifier'
     ) in run.stderr
     assert git(package, "status", "--porcelain") == ""
+
+
+def test_a_value_ending_in_blank_lines_deletes_no_file(package: Path, runtime: str) -> None:
+    """A `|+` block once made the output end early, and kpt deleted the files whose
+    resources it no longer saw."""
+    config = package / "databaseset.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "    comment: ROMM database owner\n", "    comment: |+\n      ROMM database owner\n\n"
+        )
+    )
+    (package / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: motd\n  namespace: romm\n"
+        "data:\n  motd: |+\n    welcome\n\n"
+    )
+    committed(package)
+
+    run = render(package, runtime)
+
+    assert run.returncode == 0, run.stderr
+    assert git(package, "status", "--porcelain", "--", "configmap.yaml", "databaseset.yaml") == ""
+    assert 'comment: "ROMM database owner\\n\\n"' in (package / "cluster.yaml").read_text()
+
+
+def test_removing_every_entry_gives_the_cluster_file_back(package: Path, runtime: str) -> None:
+    original = (package / "cluster.yaml").read_text()
+    render(package, runtime)
+    config = package / "databaseset.yaml"
+    text = config.read_text()
+    config.write_text(text[: text.index("  databases:")] + "  databases: []\n")
+
+    run = render(package, runtime)
+
+    assert run.returncode == 0, run.stderr
+    assert (package / "cluster.yaml").read_text() == original
+    assert sorted(resources(package)) == ["cluster.yaml", "databaseset.yaml"]
