@@ -116,3 +116,23 @@ def test_json_is_yaml_and_comes_back_in_its_own_style() -> None:
     assert (
         '- {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}' in outcome.stdout
     )
+
+
+def test_values_read_from_events_are_the_values_of_the_tree() -> None:
+    """parse_value (no node objects) reads every golden input as to_python reads its tree."""
+    from pathlib import Path
+
+    from dbset_fn.krm import read_documents
+    from dbset_fn.krm.yaml12 import parse_tree, parse_value
+
+    golden = Path(__file__).parent / "golden"
+    documents = [
+        item.text
+        for path in sorted(golden.glob("*/*.yaml"))
+        for item in read_documents(path.read_text(), path.name)
+    ]
+    documents += ["a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n", "- !!int '3'\n- &y [1]\n- *y\n"]
+
+    assert len(documents) > 250
+    for text in documents:
+        assert repr(parse_value(text)) == repr(to_python(parse_tree(text).root))

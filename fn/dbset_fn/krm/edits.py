@@ -253,20 +253,6 @@ def _after_colon(text: str, key: ScalarNode) -> int:
     return colon + 1
 
 
-def _region_end(text: str, value: Node, start: int) -> int:
-    """The end of a value written after its key's colon: the rest of that line (a
-    comment after an inline value stays with the key), or the block's lines."""
-    if value.start_mark.line == value.end_mark.line or (
-        isinstance(value, ScalarNode) and value.start_mark.index == value.end_mark.index
-    ):
-        line_end = _line_end(text, start)
-        comment = text.find("#", value.end_mark.index, line_end)
-        if comment >= 0:
-            raise CannotEdit("a value with a comment after it cannot be replaced in place")
-        return line_end
-    return _after_content(text, value)
-
-
 def _dash_column(text: str, sequence: SequenceNode) -> int:
     dash = _dash(text, sequence.value[0])
     return dash - _line_start(text, dash)

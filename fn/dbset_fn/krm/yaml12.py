@@ -381,24 +381,6 @@ def _emit(node: Node, dumper_class: type, indent: int = 2) -> str:
     return stream.getvalue()
 
 
-def repeated_key(node: Node) -> ScalarNode | None:
-    """The first key that appears twice in one mapping anywhere in the tree, or None."""
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, MappingNode):
-            seen = set()
-            for key, value in node.value:
-                if isinstance(key, ScalarNode):
-                    if (key.tag, key.value) in seen:
-                        return key
-                    seen.add((key.tag, key.value))
-                stack.append(value)
-    return None
-
-
 def to_python(node: Node, path: str = "") -> Any:
     """The value a YAML 1.2 reader sees; duplicate keys are errors, not dropped.
 
@@ -645,26 +627,3 @@ def _keeps_line_breaks(text: str) -> bool:
     """Whether a literal block for text would need `|+`, whose trailing blank lines take
     in the blank lines that follow it wherever it is put; such text is double-quoted."""
     return text == "\n" or text.endswith("\n\n")
-
-
-def mapping_get(node: MappingNode, key: str) -> Node | None:
-    """The value node under a string key, or None."""
-    for key_node, value_node in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            return value_node
-    return None
-
-
-def mapping_set(node: MappingNode, key: str, value: Node) -> None:
-    """Replace the value under key in place, or append the pair."""
-    for position, (key_node, _) in enumerate(node.value):
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            node.value[position] = (key_node, value)
-            return
-    node.value.append((to_node(key), value))
-
-
-def mapping_delete(node: MappingNode, key: str) -> None:
-    node.value = [
-        (k, v) for k, v in node.value if not (isinstance(k, ScalarNode) and k.value == key)
-    ]
