@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dbset_fn.krm import Item, error, process, warning
+from dbset_fn.krm import Item, YamlError, error, process, warning
 from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node, to_python
 
 LIST = b"""\
@@ -133,6 +133,14 @@ def test_values_read_from_events_are_the_values_of_the_tree() -> None:
     ]
     documents += ["a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n", "- !!int '3'\n- &y [1]\n- *y\n"]
 
+    def outcome(read) -> str:
+        try:
+            return repr(read())
+        except YamlError:
+            return "refused"
+
     assert len(documents) > 250
     for text in documents:
-        assert repr(parse_value(text)) == repr(to_python(parse_tree(text).root))
+        assert outcome(lambda: parse_value(text)) == outcome(
+            lambda: to_python(parse_tree(text).root)
+        )
