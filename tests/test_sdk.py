@@ -133,14 +133,15 @@ def test_values_read_from_events_are_the_values_of_the_tree() -> None:
     ]
     documents += ["a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n", "- !!int '3'\n- &y [1]\n- *y\n"]
 
-    def outcome(read) -> str:
+    def outcome(read, text: str) -> str:
         try:
-            return repr(read())
+            return repr(read(text))
         except YamlError:
             return "refused"
 
+    def from_tree(text: str):
+        return to_python(parse_tree(text).root)
+
     assert len(documents) > 250
     for text in documents:
-        assert outcome(lambda: parse_value(text)) == outcome(
-            lambda: to_python(parse_tree(text).root)
-        )
+        assert outcome(parse_value, text) == outcome(from_tree, text)
