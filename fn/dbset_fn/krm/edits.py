@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .yaml12 import Tree, YamlError, flow_text, is_merge_key, scalar_text
+from .yaml12 import Tree, YamlError, flow_text, is_merge_key, mapping_value, scalar_text
 
 Path = Sequence[str]
 
@@ -51,7 +51,7 @@ def set_value(text: str, tree: Tree, path: Path, value: Any) -> tuple[str, Creat
     nested: Any = value
     for key in reversed(path[depth + 1 :]):
         nested = {key: nested}
-    if _child(parent, path[depth]) is not None:  # null, {} or []: replaced by the block
+    if mapping_value(parent, path[depth]) is not None:  # null, {} or []: replaced by the block
         return _replace_value(text, parent, path[depth], nested, style), created
     if not isinstance(parent, MappingNode):
         raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping to add to")
@@ -63,7 +63,7 @@ def created_by_set(text: str, tree: Tree, path: Path) -> Created | None:
     """What set_value(path) creates: the first node on path that is missing, null or an
     empty collection, and its text (None where it is missing)."""
     parent, depth = _deepest(tree, path)
-    old = _child(parent, path[min(depth, len(path) - 1)])
+    old = mapping_value(parent, path[min(depth, len(path) - 1)])
     if depth == len(path):
         return (
             Created(tuple(path), node_text(text, old))
@@ -102,7 +102,7 @@ def update_list(
     must not come out empty (undo with set_text instead)."""
     style = _Style.of(text, tree.root)
     parent, depth = _deepest(tree, path)
-    node = _child(parent, path[-1]) if depth == len(path) else None
+    node = mapping_value(parent, path[-1]) if depth == len(path) else None
     if not isinstance(node, SequenceNode):
         raise CannotEdit(f"{_dotted(path)} must be a list")
     key_node, _ = _pair(parent, path[-1])
@@ -150,7 +150,7 @@ def _deepest(tree: Tree, path: Path) -> tuple[Node, int]:
             raise CannotEdit(_shared_message(path[:depth]))
         if not isinstance(node, MappingNode):
             raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping, not a {_kind(node)}")
-        child = _child(node, step)
+        child = mapping_value(node, step)
         if child is None:
             _refuse_merges(node, path[:depth])
             return node, depth
@@ -165,17 +165,8 @@ def _deepest(tree: Tree, path: Path) -> tuple[Node, int]:
 def _parent_of(tree: Tree, path: Path) -> Node:
     node = tree.root
     for step in path[:-1]:
-        node = _child(node, step)  # type: ignore[arg-type,assignment]
+        node = mapping_value(node, step)  # type: ignore[arg-type,assignment]
     return node
-
-
-def _child(node: Node, key: str) -> Node | None:
-    if not isinstance(node, MappingNode):
-        return None
-    for key_node, value in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            return value
-    return None
 
 
 def _pair(node: Node, key: str) -> tuple[ScalarNode, Node]:
@@ -187,7 +178,7 @@ def _pair(node: Node, key: str) -> tuple[ScalarNode, Node]:
 
 
 def _field(element: Node, key: str) -> str | None:
-    value = _child(element, key)
+    value = mapping_value(element, key)
     return value.value if isinstance(value, ScalarNode) else None
 
 

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from .yaml12 import mapping_value
+
 Span = tuple[int, int]
 """Where a part of a text is: its start and its end."""
 
@@ -235,24 +237,16 @@ def header_of(node: Node) -> Header:
     def string(value: Node | None) -> str:
         return value.value if isinstance(value, ScalarNode) else ""
 
-    def child(parent: Node | None, key: str) -> Node | None:
-        if not isinstance(parent, MappingNode):
-            return None
-        for key_node, value in parent.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return value
-        return None
-
     if not isinstance(node, MappingNode):
         return Header("", "", "", "", ())
-    metadata = child(node, "metadata")
-    annotations = child(metadata, "annotations")
+    metadata = mapping_value(node, "metadata")
+    annotations = mapping_value(metadata, "annotations")
     pairs = annotations.value if isinstance(annotations, MappingNode) else []
     return Header(
-        string(child(node, "apiVersion")),
-        string(child(node, "kind")),
-        string(child(metadata, "name")),
-        string(child(metadata, "namespace")),
+        string(mapping_value(node, "apiVersion")),
+        string(mapping_value(node, "kind")),
+        string(mapping_value(metadata, "name")),
+        string(mapping_value(metadata, "namespace")),
         [
             (key.value, value.value)
             for key, value in pairs

@@ -24,6 +24,7 @@ from .yaml12 import (
     NULL,
     SEQ,
     YamlError,
+    mapping_value,
     parse_documents,
     parse_tree,
     serialize,
@@ -87,7 +88,7 @@ def read_whole(text: str) -> ResourceList:
 
 def _from_whole(text: str) -> ResourceList:
     root = _root(text)
-    items_node = _child(root, "items")
+    items_node = mapping_value(root, "items")
     if items_node is None or items_node.tag == NULL:
         nodes: list[Node] = []
     elif isinstance(items_node, SequenceNode):
@@ -151,12 +152,12 @@ def _root(text: str) -> MappingNode:
     if len(documents) != 1:
         raise YamlError(f"input must be one ResourceList document, got {len(documents)}")
     root = documents[0]
-    if not isinstance(root, MappingNode) or _string(_child(root, "kind")) != "ResourceList":
+    if not isinstance(root, MappingNode) or _string(mapping_value(root, "kind")) != "ResourceList":
         raise YamlError("input must be a ResourceList (kind: ResourceList)")
     keys = [key.value for key, _ in root.value if isinstance(key, ScalarNode)]
     for key in {key for key in keys if keys.count(key) > 1}:
         raise YamlError(f"the ResourceList must not have the key {quoted(key)} twice; keep one")
-    api_version = _string(_child(root, "apiVersion"))
+    api_version = _string(mapping_value(root, "apiVersion"))
     if api_version not in ACCEPTED_API_VERSIONS:
         raise YamlError(
             f"ResourceList apiVersion must be one of {', '.join(ACCEPTED_API_VERSIONS)}, "
@@ -168,20 +169,13 @@ def _root(text: str) -> MappingNode:
 def _function_config_node(root: MappingNode) -> Node | None:
     """The functionConfig, whatever it is: what is wrong with it is the function's to
     report, with the items passed through."""
-    node = _child(root, "functionConfig")
+    node = mapping_value(root, "functionConfig")
     return None if node is None or node.tag == NULL else node
 
 
 def _received_results(root: MappingNode) -> list[Node]:
-    node = _child(root, "results")
+    node = mapping_value(root, "results")
     return node.value if isinstance(node, SequenceNode) else []
-
-
-def _child(node: MappingNode, key: str) -> Node | None:
-    for key_node, value in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            return value
-    return None
 
 
 def _string(node: Node | None) -> str:

@@ -524,6 +524,16 @@ class _Key(str):
     """A merge key (`<<`), as opposed to a key written `"<<"`."""
 
 
+def mapping_value(node: Node | None, key: str) -> Node | None:
+    """The value node under a string key of a mapping node; None for anything else."""
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return value
+    return None
+
+
 def is_merge_key(node: ScalarNode) -> bool:
     """`<<` written plain (or tagged `!!merge`): YAML 1.1's merge key, which kpt and
     kustomize honour."""
