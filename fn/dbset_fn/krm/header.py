@@ -81,14 +81,100 @@ class Header(tuple):
 
 _ITEM_KEYS = frozenset({"apiVersion", "kind", "metadata"})
 _METADATA_KEYS = frozenset({"name", "namespace", "annotations"})
-_PAIR = re.compile(r"""([A-Za-z0-9_./-][^\s:'"#]*|"[^"\\\n]*"|'(?:[^'\n]|'')*'):(?: +(.*))?""")
-# The common forms of a line, read at once: a plain key, and a word, quoted or not.
-_WORD = r"[A-Za-z0-9_/][A-Za-z0-9_./-]*"
-_SIMPLE_PAIR = re.compile(
-    rf"""([A-Za-z0-9_./-]+):(?: (?:({_WORD})|"([A-Za-z0-9_./ -]*)"|'([A-Za-z0-9_./ -]*)'))?"""
+# A `key: value` line: the key plain or quoted without escapes; the value a word,
+# quoted without escapes, any other text (checked to be a plain scalar), or nothing
+# (a block below); a comment after it.
+_LINE = re.compile(
+    r"""(?P<key>[A-Za-z0-9_./-][^\s:'"\#]*|"[^"\\\n]*"|'(?:[^'\n]|'')*+'):
+    (?:[ ]+(?:
+        (?P<word>[A-Za-z0-9_/][A-Za-z0-9_./-]*)
+      | "(?P<double>[^"\\\n]*)"
+      | '(?P<single>(?:[^'\n]|'')*+)'
+      | (?P<other>[^\s\#][^\n]*?)
+    )?)?[ ]*(?:[ ]\#[^\n]*)?""",
+    re.VERBOSE,
 )
-_NOT_PLAIN_START = tuple("{[&*!|>%@`-?,:")
+_NOT_PLAIN_START = tuple("{}[]&*!|>%@`'\",#")  # indicators no plain scalar starts with
 _BLOCK = object()  # a key whose value is on the lines below
+
+
+class _Reader:
+    """What the lines read so far say, and one handler per indentation level. A
+    handler returns False where its line is not in the grammar."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = spans
+        self.top: dict[str, object] = {}
+        self.metadata: dict[str, object] = {}
+        self.annotations: dict[str, str] = {}
+        self.shared: dict[object, object] = {}  # an item's path is two annotations' value
+        self.section: str | None = None  # the item's key whose block is being read
+        self.subsection: str | None = None  # the same under metadata
+
+    def item_key(self, content: str, start: int) -> bool:
+        """Level 2: one of the item's own keys."""
+        pair = self.pair(content, start, _ITEM_KEYS)
+        if pair is None or pair[0] in self.top:
+            return False
+        self.top[pair[0]] = pair[1]
+        self.section, self.subsection = (pair[0] if pair[1] is _BLOCK else None), None
+        return True
+
+    def metadata_key(self, content: str, start: int) -> bool:
+        """Level 4: a key under metadata."""
+        pair = self.pair(content, start, _METADATA_KEYS)
+        if pair is None or pair[0] in self.metadata:
+            return False
+        self.metadata[pair[0]] = pair[1]
+        self.subsection = pair[0] if pair[1] is _BLOCK else None
+        return True
+
+    def annotation(self, content: str, start: int) -> bool:
+        """Level 6: an annotation, its value on its line."""
+        pair = self.pair(content, start, None)
+        if pair is None or pair[1] is _BLOCK or pair[0] in self.annotations:
+            return False
+        self.annotations[sys.intern(pair[0])] = self.shared.setdefault(pair[1], pair[1])  # type: ignore[assignment]
+        return True
+
+    def pair(
+        self, content: str, start: int, read: frozenset[str] | None
+    ) -> tuple[str, object] | None:
+        """(key, value) of a line; the value is _BLOCK when it is on the lines below. Only
+        the values of keys in read (all, for None) are read; the others give "". None
+        for a line not in the grammar, or inside a multi-line scalar."""
+        line = _LINE.fullmatch(content)
+        if line is None or (self.spans and _inside(start, self.spans)):
+            return None
+        key, word, double, single, other = line.groups()
+        if key[0] in "'\"":
+            key = _unquoted(key)
+        if word is None and double is None and single is None and other is None:
+            return key, _BLOCK
+        if read is not None and key not in read:
+            return key, ""
+        if double is not None:
+            return key, double
+        if single is not None:
+            return key, single.replace("''", "'")
+        return (key, word) if word is not None else _plain(key, other)
+
+    def header(self) -> Header | None:
+        metadata = self.metadata
+        fields = [self.top.get("apiVersion", ""), self.top.get("kind", "")]
+        fields += [metadata.get("name", ""), metadata.get("namespace", "")]
+        if not all(type(field) is str for field in fields):
+            return None
+        if metadata.get("annotations", _BLOCK) is not _BLOCK:
+            return None
+        api_version, kind, name, namespace = fields
+        return Header(  # shared strings: few apiVersions, kinds and namespaces in a package
+            sys.intern(api_version),  # type: ignore[arg-type]
+            sys.intern(kind),  # type: ignore[arg-type]
+            name,  # type: ignore[arg-type]
+            sys.intern(namespace),  # type: ignore[arg-type]
+            self.annotations.items(),
+        )
 
 
 def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
@@ -100,11 +186,7 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
     """
     if "\t" in item or "\r" in item:
         return None
-    top: dict[str, object] = {}
-    metadata: dict[str, object] = {}
-    annotations: dict[str, str] = {}
-    shared: dict[object, object] = {}
-    section = subsection = None  # the block keys whose lines are being read
+    reader = _Reader(spans)
     offset = 0
     for number, line in enumerate(item.split("\n")):
         start, offset = offset, offset + len(line) + 1
@@ -112,52 +194,31 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
             if not line.startswith("-"):
                 continue  # a key's line: its value is on the lines below
             line = "  " + line[2:]
-        elif section is not None and section != "metadata" and line.startswith("   "):
+        elif reader.section not in (None, "metadata") and line.startswith("   "):
             continue  # most lines: deep in spec or data
         content = line.lstrip(" ")
         if not content or content[0] == "#":
             continue
-        indent = len(line) - len(content)
-        if indent == 2 and content[:2] != "- ":
-            pair = _pair(content, _ITEM_KEYS)
-            if pair is None or pair[0] in top or (spans and _inside(start, spans)):
-                return None
-            top[pair[0]] = pair[1]
-            section, subsection = (pair[0] if pair[1] is _BLOCK else None), None
-        elif section is None:
+        indent, entry = len(line) - len(content), content[:2] == "- "
+        if indent == 2 and not entry:
+            read = reader.item_key(content, start)
+        elif reader.section is None:
             return None  # a value of the item's own going on over more lines
-        elif section != "metadata" or indent == 2:
+        elif reader.section != "metadata" or indent == 2:
             continue  # inside another block, or a list under metadata's key
-        elif indent == 4 and content[:2] != "- ":
-            pair = _pair(content, _METADATA_KEYS)
-            if pair is None or pair[0] in metadata or (spans and _inside(start, spans)):
-                return None
-            metadata[pair[0]] = pair[1]
-            subsection = pair[0] if pair[1] is _BLOCK else None
-        elif subsection is None:
+        elif indent == 4 and not entry:
+            read = reader.metadata_key(content, start)
+        elif reader.subsection is None:
             return None  # a metadata value going on over more lines
-        elif subsection != "annotations":
+        elif reader.subsection != "annotations":
             continue
-        elif indent == 6 and content[:2] != "- ":
-            pair = _pair(content, None)
-            if pair is None or pair[1] is _BLOCK or pair[0] in annotations:
-                return None
-            if spans and _inside(start, spans):
-                return None
-            value = pair[1]  # shared: an item's path is the value of two annotations
-            annotations[sys.intern(pair[0])] = shared.setdefault(value, value)  # type: ignore
+        elif indent == 6 and not entry:
+            read = reader.annotation(content, start)
         else:
             return None  # an annotation value over more lines
-    fields = [top.get("apiVersion", ""), top.get("kind", "")]
-    fields += [metadata.get("name", ""), metadata.get("namespace", "")]
-    if not all(type(field) is str for field in fields):
-        return None
-    if metadata.get("annotations", _BLOCK) is not _BLOCK:
-        return None
-    api_version, kind, name, namespace = fields
-    return Header(  # shared strings: few apiVersions, kinds and namespaces in a package
-        sys.intern(api_version), sys.intern(kind), name, sys.intern(namespace), annotations.items()
-    )
+        if not read:
+            return None
+    return reader.header()
 
 
 def _inside(start: int, spans: Sequence[Span]) -> bool:
@@ -165,69 +226,21 @@ def _inside(start: int, spans: Sequence[Span]) -> bool:
     return any(span_start < start < span_end for span_start, span_end in spans)
 
 
-def _pair(content: str, read: frozenset[str] | None) -> tuple[str, object] | None:
-    """(key, value) of a `key: value` line; the value is _BLOCK when it is on the lines
-    below. Only the values of keys in read (all, for None) are read; the others give ""
-    when they are on this line. None where the line is not in the grammar."""
-    simple = _SIMPLE_PAIR.fullmatch(content)
-    if simple is not None:
-        key, word, double, single = simple.groups()
-        value = word if word is not None else double if double is not None else single
-        return key, _BLOCK if value is None else value
-    match = _PAIR.fullmatch(content)
-    if match is None:
+def _plain(key: str, text: str) -> tuple[str, str] | None:
+    """A plain scalar as its value, if text is one that reads as itself on one line."""
+    if text.startswith(_NOT_PLAIN_START) or ": " in text or text.endswith(":"):
         return None
-    key = _unquoted(match.group(1))
-    value = (match.group(2) or "").rstrip(" ")
-    if key is None:
+    if text[0] in "-?" and text[1:2] in ("", " "):
         return None
-    if not value or value[0] == "#":
-        return key, _BLOCK
-    if read is not None and key not in read:
-        return key, ""
-    value = _scalar(value)
-    return None if value is None else (key, value)
+    return key, text
 
 
-def _scalar(text: str) -> str | None:
-    """A one-line scalar's value, a comment after it dropped; None for any other form."""
-    if text[0] in "'\"":
-        end = _quoted_end(text)
-        rest = text[end:] if end is not None else None
-        if rest is None or (rest and not (rest[0] == " " and rest.lstrip(" ")[0] == "#")):
-            return None
-        return _unquoted(text[:end])
-    comment = text.find(" #")
-    value = text[:comment].rstrip(" ") if comment >= 0 else text
-    if value.startswith(_NOT_PLAIN_START) or ": " in value or value.endswith(":"):
-        return None
-    return value
-
-
-def _quoted_end(text: str) -> int | None:
-    """Where a quoted scalar at the start of text ends, if it has no escapes."""
-    if text[0] == '"':
-        end = text.find('"', 1)
-        return None if end < 0 or "\\" in text[:end] else end + 1
-    position = 1
-    while True:
-        end = text.find("'", position)
-        if end < 0:
-            return None
-        if text[end + 1 : end + 2] != "'":
-            return end + 1
-        position = end + 2
-
-
-def _unquoted(text: str) -> str | None:
-    """A plain key or value as is, a quoted one without its quotes; None for escapes."""
+def _unquoted(text: str) -> str:
+    """A plain key as is, a quoted one without its quotes."""
     if text[:1] == '"':
-        inner = text[1:-1]
-        return inner if len(text) >= 2 and text[-1] == '"' and '"' not in inner else None
+        return text[1:-1]
     if text[:1] == "'":
-        inner = text[1:-1]
-        simple = len(text) >= 2 and text[-1] == "'" and "'" not in inner.replace("''", "")
-        return inner.replace("''", "'") if simple else None
+        return text[1:-1].replace("''", "'")
     return text
 
 
