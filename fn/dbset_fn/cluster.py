@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .config import Spec
 from .krm import CannotEdit, Item, KubeObject, Result, error, quoted
 from .krm.edits import Created
+from .model import Spec
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
 from .render import managed_role_for
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from .config import Spec
 from .krm import Item, Result, error, quoted
+from .model import Spec
 from .ownership import ObjectKey, key_of, owner_of
 
 DATABASE_API_VERSION = "postgresql.cnpg.io/v1"

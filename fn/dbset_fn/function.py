@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import posixpath
 
-from .config import InvalidConfig, load_database_set
+from .config import load_database_set
 from .krm import Item, Result, error
+from .problems import InvalidConfig
 from .transform import transform
 
 

@@ -7,8 +7,8 @@ import itertools
 from collections.abc import Iterator
 
 from .collisions import Generated
-from .config import DatabaseEntry, Spec
 from .krm import Item
+from .model import DatabaseEntry, Spec
 from .ownership import OWNER, ObjectKey, placement
 from .render import (
     Endpoint,

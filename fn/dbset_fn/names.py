@@ -15,13 +15,23 @@ RESERVED_ROLES = ("postgres", "streaming_replica")
 RESERVED_ROLE_PREFIXES = ("pg_", "cnpg_")
 RESERVED_DATABASES = ("postgres", "template0", "template1")
 
-_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
-_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-_GO_DURATION = re.compile(r"0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+")
+# The rules a JSON Schema can state too: anchored patterns both engines read alike.
+IDENTIFIER = r"^[a-z_][a-z0-9_]*$"
+DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+GO_DURATION = r"^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$"
+RFC3339 = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+
+_IDENTIFIER = re.compile(IDENTIFIER)
+_DNS1123_LABEL = re.compile(DNS1123_LABEL)
+_DNS1123_SUBDOMAIN = re.compile(DNS1123_SUBDOMAIN)
+_GO_DURATION = re.compile(GO_DURATION)
 _LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
 _LABEL_VALUE = re.compile(r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?")
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+_RFC3339 = re.compile(RFC3339)
 
 
 def identifier_problem(name: str) -> str | None:
@@ -82,9 +92,16 @@ def duration_problem(value: str) -> str | None:
     return None
 
 
-def rfc3339_problem(value: str) -> str | None:
+def timestamp_problem(value: str) -> str | None:
+    """An RFC 3339 timestamp of a real date and time."""
     if not _RFC3339.fullmatch(value):
         return 'must be an RFC 3339 timestamp such as "2026-12-31T23:59:59Z"'
+    import datetime  # only a validUntil pays for it
+
+    try:
+        datetime.datetime.fromisoformat(value.upper())
+    except ValueError:
+        return "must be a real date and time in RFC 3339 form"
     return None
 
 

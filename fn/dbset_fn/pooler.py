@@ -7,8 +7,8 @@ Pooler of the Cluster can be picked by name.
 
 from __future__ import annotations
 
-from .config import Connection
 from .krm import Item, Result, error, quoted
+from .model import Connection
 from .render import Pooler
 
 POOLER_API_VERSION = "postgresql.cnpg.io/v1"

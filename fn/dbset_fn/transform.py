@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 
 from .cluster import extend_roles, find_cluster
 from .collisions import collisions
-from .config import Spec
 from .generate import generate
 from .krm import Item, Result, error, has_errors, quoted, warning
+from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
 from .pooler import choose_pooler
 from .render import Endpoint

@@ -204,8 +204,10 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
             read = reader.item_key(content, start)
         elif reader.section is None:
             return None  # a value of the item's own going on over more lines
-        elif reader.section != "metadata" or indent == 2:
-            continue  # inside another block, or a list under metadata's key
+        elif reader.section != "metadata":
+            continue  # inside another block
+        elif indent == 2:
+            return None  # metadata written as a list
         elif indent == 4 and not entry:
             read = reader.metadata_key(content, start)
         elif reader.subsection is None:

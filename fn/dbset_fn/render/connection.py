@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..config import DatabaseEntry
+from ..model import DatabaseEntry
 
 PORT = "5432"
 PASSWORD = "{{ .password }}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry, Spec
+from ..model import DatabaseEntry, Spec
 from .connection import Endpoint, connection_keys
 from .external_secret import secret_metadata
 

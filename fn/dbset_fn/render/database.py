@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry, DatabaseOptions
-from ..records import yaml_names
+from ..config import options_over
+from ..model import DatabaseEntry, DatabaseOptions
 
 
 def database_for(
@@ -13,8 +13,7 @@ def database_for(
 ) -> dict[str, Any]:
     """The entry's options over the set's defaults, in the CRD's order whatever order the
     user chose."""
-    options = entry.database.over(defaults)
-    ordered = {field: options[field] for field in _OPTION_ORDER if field in options}
+    options = options_over(entry.database, defaults)
     return {
         "apiVersion": "postgresql.cnpg.io/v1",
         "kind": "Database",
@@ -24,12 +23,9 @@ def database_for(
             "owner": entry.name,
             "cluster": {"name": cluster_name},
             "ensure": entry.ensure,
-            **ordered,
+            **options,
         },
     }
-
-
-_OPTION_ORDER = yaml_names(DatabaseOptions)
 
 
 def _metadata(name: str, namespace: str) -> dict[str, str]:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import RELOAD_LABEL, DatabaseEntry, PasswordRef, SecretStoreRef, Spec
-from ..records import as_dict
+from ..model import RELOAD_LABEL, DatabaseEntry, PasswordRef, SecretStoreRef, Spec
 from .connection import PASSWORD, Endpoint, connection_keys
 from .password_generator import GENERATOR_API_VERSION, password_generator_name
 
@@ -57,7 +56,7 @@ def _external_secret(
 ) -> dict[str, Any]:
     store = ref.secretStore
     assert isinstance(store, SecretStoreRef)
-    remote = as_dict(ref, exclude=frozenset({"secretStore"}))
+    remote = ref.model_dump(by_alias=True, exclude_none=True, exclude={"secretStore"})
     return _shell(
         entry,
         namespace,

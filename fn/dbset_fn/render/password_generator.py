@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry
+from ..model import DatabaseEntry
 
 GENERATOR_API_VERSION = "generators.external-secrets.io/v1alpha1"
 

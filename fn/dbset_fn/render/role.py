@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import DatabaseEntry, Spec
-from ..records import as_dict
+from ..model import DatabaseEntry, Spec
 
 
 def managed_role_for(entry: DatabaseEntry) -> dict[str, Any]:
@@ -45,7 +44,7 @@ def _role_settings(entry: DatabaseEntry) -> dict[str, Any]:
     role: dict[str, Any] = {"login": True}
     if entry.comment is not None:
         role["comment"] = entry.comment
-    role.update(as_dict(entry.roleConfig, exclude=frozenset({"ensure"})))
+    role.update(entry.roleConfig.model_dump(by_alias=True, exclude_none=True, exclude={"ensure"}))
     if entry.has_password and entry.present:
         role["passwordSecret"] = {"name": entry.secret_name}
     return role

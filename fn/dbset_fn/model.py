@@ -1,0 +1,657 @@
+"""The DatabaseSet as pydantic models: every field, its type, its rule and its words.
+
+Entries keep the field names of the TypeScript `DATABASES` array they replace, so an
+old entry pastes in as YAML. The models are strict (YAML 1.2 gives real types, so
+"50" for a number or `yes` for a boolean is a mistake, not converted) and refuse
+unknown fields. One source for everything a user reads about a field: the JSON Schema
+(`dbset-fn schema`), `dbset-fn explain` and `--help` are all made from the
+descriptions and examples here. A rule JSON Schema can state is given to it as well
+(a pattern, a range), next to the check that phrases our message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from . import names
+from .krm import quoted
+from .krm.objects import ORCHESTRATOR_PREFIXES
+
+API_VERSION = "dbset.krm.dev/v1alpha1"
+KIND = "DatabaseSet"
+MAX_POSTGRES_INTEGER = 2**31 - 1  # CONNECTION LIMIT is a PostgreSQL integer
+MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 12, 256
+OWNER_PREFIX = "dbset.krm.dev/"
+# Annotations that say who owns an object or where it lives: the function and the
+# orchestrators set them, a user's must not.
+RESERVED_KEY_PREFIXES = (OWNER_PREFIX, *ORCHESTRATOR_PREFIXES)
+RELOAD_LABEL = "cnpg.io/reload"
+URI_SAFE_SYMBOLS = "-._~"  # RFC 3986 unreserved: never escaped in a URI or a pgpass line
+
+
+class Model(BaseModel):
+    """Strict, closed, read-only; the field order is the order fields are written in."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def rule(problem: Callable[[Any], str | None]) -> AfterValidator:
+    """A check that says what must hold, in our words (a ValueError pydantic carries)."""
+
+    def check(value: Any) -> Any:
+        message = problem(value)
+        if message is not None:
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+def _in_range(low: int, high: int, message: str) -> Callable[[int], str | None]:
+    return lambda value: None if low <= value <= high else message
+
+
+def _not_blank(meaning: str) -> Callable[[str], str | None]:
+    def problem(value: str) -> str | None:
+        if not value.strip() or value != value.strip():
+            return f"must be {meaning}, not empty, without spaces around it"
+        return None
+
+    return problem
+
+
+def _not_empty(value: str) -> str | None:
+    return "must not be empty" if not value else None
+
+
+def _metadata_keys(what: str) -> Callable[[dict[str, str]], str | None]:
+    def problem(values: dict[str, str]) -> str | None:
+        for key in values:
+            wrong = names.metadata_key_problem(key)
+            if wrong:
+                return f"has the {what} key {quoted(key)}, which {wrong}"
+            if key.startswith(RESERVED_KEY_PREFIXES):
+                return (
+                    f"has the {what} key {quoted(key)}, which is set by dbset-fn, kpt or "
+                    "kustomize; remove it"
+                )
+        return None
+
+    return problem
+
+
+def _labels(values: dict[str, str]) -> str | None:
+    problem = _metadata_keys("label")(values)
+    if problem:
+        return problem
+    for key, value in values.items():
+        wrong = names.label_value_problem(value)
+        if wrong:
+            return f"has the label {quoted(key)} with value {quoted(value)}, which {wrong}"
+    return None
+
+
+def _secret_labels(values: dict[str, str]) -> str | None:
+    if RELOAD_LABEL in values:
+        return (
+            f'must not set "{RELOAD_LABEL}": the function sets it to "true" so that '
+            "CloudNativePG applies a changed password at once; remove it"
+        )
+    return _labels(values)
+
+
+# The kinds of value, with their rules and what JSON Schema can say of them ------------------
+
+
+def schema(keywords: dict[str, Any]) -> Any:
+    """What JSON Schema can say of a rule, for editors; the rule itself is checked by a
+    `rule`, so that its message is ours."""
+    return Field(json_schema_extra=keywords)
+
+
+Subdomain = Annotated[
+    str,
+    schema({"pattern": names.DNS1123_SUBDOMAIN, "maxLength": 253}),
+    rule(names.dns1123_subdomain_problem),
+]
+Label = Annotated[
+    str,
+    schema({"pattern": names.DNS1123_LABEL, "maxLength": 63}),
+    rule(names.dns1123_label_problem),
+]
+Identifier = Annotated[
+    str,
+    schema(
+        {
+            "pattern": names.IDENTIFIER,
+            "maxLength": names.MAX_IDENTIFIER_BYTES,
+            "not": {
+                "anyOf": [
+                    {"enum": sorted({*names.RESERVED_ROLES, *names.RESERVED_DATABASES})},
+                    {"pattern": "^(" + "|".join(names.RESERVED_ROLE_PREFIXES) + ")"},
+                    {"pattern": "^_*$"},
+                ]
+            },
+        }
+    ),
+    rule(names.identifier_problem),
+]
+Duration = Annotated[str, schema({"pattern": names.GO_DURATION}), rule(names.duration_problem)]
+Timestamp = Annotated[str, schema({"pattern": names.RFC3339}), rule(names.timestamp_problem)]
+ConnectionLimit = Annotated[
+    int,
+    schema({"minimum": -1, "maximum": MAX_POSTGRES_INTEGER}),
+    rule(
+        _in_range(
+            -1,
+            MAX_POSTGRES_INTEGER,
+            f"must be -1 (no limit) or a number of connections from 0 to {MAX_POSTGRES_INTEGER}",
+        )
+    ),
+]
+Count = Annotated[
+    int, schema({"minimum": 0}), rule(lambda value: "must be 0 or more" if value < 0 else None)
+]
+NotEmpty = Annotated[str, schema({"minLength": 1}), rule(_not_empty)]
+Ensure = Literal["present", "absent"]
+Labels = Annotated[dict[str, str], rule(_labels)]
+Annotations = Annotated[dict[str, str], rule(_metadata_keys("annotation"))]
+
+
+# The DatabaseSet ----------------------------------------------------------------------------
+
+
+class ClusterRef(Model):
+    """Which CloudNativePG Cluster in the input the set extends."""
+
+    name: str | None = Field(
+        None,
+        description="The Cluster's metadata.name. Default: the only Cluster in the input.",
+        examples=["prod-pg17"],
+    )
+    namespace: str | None = Field(
+        None,
+        description=(
+            "The Cluster's metadata.namespace, to choose between Clusters of the same name. "
+            "Default: any."
+        ),
+        examples=["postgres"],
+    )
+
+
+class SecretStoreRef(Model):
+    """An External Secrets Operator store."""
+
+    kind: Literal["ClusterSecretStore", "SecretStore"] = Field(
+        "ClusterSecretStore",
+        description=(
+            "ClusterSecretStore, or SecretStore: a namespaced store, which must then exist in "
+            "the Cluster's namespace and in every appNamespace."
+        ),
+    )
+    name: Subdomain = Field(
+        "bitwarden",
+        description="The store's name (a DNS-1123 subdomain).",
+        examples=["vaultwarden"],
+    )
+
+
+class PasswordRef(Model):
+    """A password in any ESO store: ESO's remoteRef, plus the store to read it from."""
+
+    key: Annotated[str, rule(_not_blank("the key of the password in the store"))] = Field(
+        description="The password's key in the store (ESO's remoteRef.key).",
+        examples=["apps/billing/postgres"],
+    )
+    property: str | None = Field(
+        None,
+        description="The property of the store's item holding the password (remoteRef.property).",
+        examples=["password"],
+    )
+    version: str | None = Field(
+        None, description="The version of the store's item (remoteRef.version).", examples=["3"]
+    )
+    secretStore: SecretStoreRef | None = Field(
+        None,
+        description="The store to read it from. Default: spec.secretStore.",
+        examples=[{"kind": "ClusterSecretStore", "name": "vault"}],
+    )
+
+
+class GeneratedPassword(Model):
+    """ESO's Password generator settings; the defaults give 32 characters that any URI,
+    JDBC URL or pgpass line carries unescaped."""
+
+    length: Annotated[
+        int,
+        schema({"minimum": MIN_PASSWORD_LENGTH, "maximum": MAX_PASSWORD_LENGTH}),
+        rule(
+            _in_range(
+                MIN_PASSWORD_LENGTH,
+                MAX_PASSWORD_LENGTH,
+                f"must be from {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
+            )
+        ),
+    ] = Field(32, description="The password's length, in characters.", examples=[48])
+    digits: Count = Field(8, description="How many of them are digits.", examples=[10])
+    symbols: Count = Field(
+        4,
+        description="How many of them are symbols (digits and symbols at most length).",
+        examples=[0],
+    )
+    symbolCharacters: str = Field(
+        URI_SAFE_SYMBOLS,
+        description=(
+            "The symbols to choose from. The default is safe inside URIs, JDBC URLs and "
+            "pgpass lines as it is."
+        ),
+        examples=["-_"],
+    )
+
+
+class PasswordSource(Model):
+    """A password the External Secrets Operator makes."""
+
+    generate: GeneratedPassword = Field(
+        description="ESO generates the password once, with a Password generator, and keeps it.",
+        examples=[{"length": 48, "symbols": 0}],
+    )
+
+
+class Connection(Model):
+    """How apps reach the Cluster: the addresses their connection Secrets carry."""
+
+    pooler: Subdomain | None = Field(
+        None,
+        description=(
+            "The CNPG Pooler (in the input, of the target Cluster) whose address the app Secrets "
+            "carry as pooler-host, pooler-uri and pooler-jdbc-uri. Default: the Cluster's only "
+            "read-write Pooler, none if there is none."
+        ),
+        examples=["prod-pg17-pooler-rw"],
+    )
+    usePooler: bool = Field(
+        True, description="false leaves the pooler-* keys out, whatever Poolers exist."
+    )
+    clusterDomain: Subdomain = Field(
+        "cluster.local",
+        description="The cluster's DNS domain, for fqdn-uri and fqdn-jdbc-uri.",
+        examples=["k8s.example.internal"],
+    )
+
+
+class Extension(Model):
+    """A PostgreSQL extension in the database (CNPG's Database extensions)."""
+
+    name: NotEmpty = Field(description="The extension's name.", examples=["postgis"])
+    version: str | None = Field(None, description="The version to install.", examples=["3.4"])
+    schema_: str | None = Field(
+        None, alias="schema", description="The schema to install it in.", examples=["public"]
+    )
+    ensure: Ensure | None = Field(
+        None, description="absent drops the extension. Default: present.", examples=["absent"]
+    )
+
+
+class Schema(Model):
+    """A schema in the database (CNPG's Database schemas)."""
+
+    name: NotEmpty = Field(description="The schema's name.", examples=["app"])
+    owner: str | None = Field(
+        None, description="The role that owns it. Default: the database's owner.", examples=["romm"]
+    )
+    ensure: Ensure | None = Field(
+        None, description="absent drops the schema. Default: present.", examples=["absent"]
+    )
+
+
+class DatabaseOptions(Model):
+    """CloudNativePG's Database spec, less what the function sets (name, owner, cluster,
+    ensure). Field order is the order they are written in."""
+
+    databaseReclaimPolicy: Literal["delete", "retain"] | None = Field(
+        None,
+        description=(
+            "delete drops the database when its Database object is deleted; retain keeps it. "
+            "Default: retain."
+        ),
+        examples=["delete"],
+    )
+    template: str | None = Field(
+        None,
+        description="The template to create the database from (CREATE DATABASE ... TEMPLATE).",
+        examples=["template0"],
+    )
+    encoding: str | None = Field(
+        None,
+        description="The character encoding; fixed once the database exists.",
+        examples=["UTF8"],
+    )
+    locale: str | None = Field(
+        None, description="Sets localeCollate and localeCType at once.", examples=["en_US.UTF-8"]
+    )
+    localeCollate: str | None = Field(
+        None, description="The collation (LC_COLLATE).", examples=["en_US.UTF-8"]
+    )
+    localeCType: str | None = Field(
+        None, description="The character classification (LC_CTYPE).", examples=["en_US.UTF-8"]
+    )
+    localeProvider: Literal["libc", "icu", "builtin"] | None = Field(
+        None,
+        description="The locale provider: icuLocale and icuRules need icu, builtinLocale builtin.",
+        examples=["icu"],
+    )
+    collationVersion: str | None = Field(
+        None, description="The collation version to record.", examples=["153.120"]
+    )
+    builtinLocale: str | None = Field(
+        None, description="The locale of the builtin provider.", examples=["C.UTF-8"]
+    )
+    icuLocale: str | None = Field(None, description="The ICU locale.", examples=["de-DE"])
+    icuRules: str | None = Field(
+        None, description="ICU collation rules.", examples=["&V << w <<< W"]
+    )
+    tablespace: str | None = Field(None, description="The default tablespace.", examples=["fast"])
+    connectionLimit: ConnectionLimit | None = Field(
+        None,
+        description="How many connections the database allows at once; -1: no limit.",
+        examples=[100],
+    )
+    isTemplate: bool | None = Field(
+        None, description="Whether other databases can be created from this one."
+    )
+    allowConnections: bool | None = Field(
+        None, description="false refuses all connections to the database."
+    )
+    extensions: list[Extension] | None = Field(
+        None,
+        description="Extensions to install (or drop); each name once.",
+        examples=[[{"name": "postgis"}]],
+    )
+    schemas: list[Schema] | None = Field(
+        None,
+        description="Schemas to create (or drop); each name once.",
+        examples=[[{"name": "app"}]],
+    )
+
+
+class RoleConfig(Model):
+    """CloudNativePG's RoleConfiguration, less the fields the function sets (name,
+    passwordSecret). Field names are camelCase, as in the CRD."""
+
+    ensure: Ensure | None = Field(
+        None,
+        description=(
+            "Only present: to drop the role, set the entry's ensure: absent, which drops the "
+            "database first."
+        ),
+    )
+    login: bool | None = Field(None, description="Whether the role can log in. Default: true.")
+    comment: str | None = Field(
+        None, description="The role's comment; usually set with the entry's comment instead."
+    )
+    superuser: bool | None = Field(None, description="Whether the role is a superuser.")
+    createdb: bool | None = Field(None, description="Whether the role can create databases.")
+    createrole: bool | None = Field(None, description="Whether the role can create roles.")
+    inherit: bool | None = Field(
+        None, description="Whether the role inherits the privileges of its roles."
+    )
+    replication: bool | None = Field(None, description="Whether the role can start replication.")
+    bypassrls: bool | None = Field(
+        None, description="Whether the role bypasses row-level security."
+    )
+    connectionLimit: ConnectionLimit | None = Field(
+        None,
+        description="How many connections the role may hold at once; -1: no limit.",
+        examples=[50],
+    )
+    validUntil: Timestamp | None = Field(
+        None,
+        description="When the role's password stops working (RFC 3339).",
+        examples=["2026-12-31T23:59:59Z"],
+    )
+    inRoles: list[str] | None = Field(
+        None, description="Roles this role is a member of.", examples=[["pg_monitor"]]
+    )
+    disablePassword: bool | None = Field(
+        None, description="Whether the role has no password; not with a password source."
+    )
+
+
+# Fields a user may reach for that the function sets: their own message.
+EXPLAINED_FIELDS = {
+    RoleConfig: {
+        "name": "the role is named after the entry: set the entry's name",
+        "passwordSecret": "the function points it at the ExternalSecret's Secret: set "
+        "bitwardenPasswordId, passwordRef or password.generate instead",
+    }
+}
+
+
+class DatabaseEntry(Model):
+    """One database: a PostgreSQL database, its owner role, and its credentials."""
+
+    name: Identifier = Field(
+        description=(
+            "The PostgreSQL database and its owner role: lower-case letters, digits and _, not "
+            "starting with a digit, at most 63 bytes; not a reserved role or database. "
+            "Kubernetes objects get the name with _ turned into -."
+        ),
+        examples=["home_assistant"],
+    )
+    ensure: Ensure = Field(
+        "present",
+        description="absent drops the database and the role (the entry stays until they are gone).",
+        examples=["absent"],
+    )
+    comment: str | None = Field(
+        None, description="The role's comment.", examples=["ROMM database owner"]
+    )
+    bitwardenPasswordId: Annotated[str, rule(_not_blank("the Bitwarden item id"))] | None = Field(
+        None,
+        description=(
+            "The Bitwarden item that holds the role's password, in spec.secretStore: the "
+            "short form of passwordRef: {key: <id>}. At most one password source."
+        ),
+        examples=["7f3c1a52-0000-4000-8000-000000000001"],
+    )
+    passwordRef: PasswordRef | None = Field(
+        None,
+        description="The password in any ESO store. At most one password source.",
+        examples=[{"key": "apps/billing/postgres", "property": "password"}],
+    )
+    password: PasswordSource | None = Field(
+        None,
+        description=(
+            "A password ESO generates once. At most one password source; with none the role "
+            "has no password (trust authentication)."
+        ),
+        examples=[{"generate": {"length": 48}}],
+    )
+    appNamespace: Label | None = Field(
+        None,
+        description=(
+            "The app's namespace: it gets a connection Secret with the credentials and every "
+            "address. Needs the Cluster's namespace."
+        ),
+        examples=["romm"],
+    )
+    secretName: Subdomain | None = Field(
+        None,
+        description=(
+            "The credentials Secret's name (and its ExternalSecrets'), in both namespaces. "
+            "Default: <name>-db-credentials."
+        ),
+        examples=["romm-postgres"],
+    )
+    roleConfig: RoleConfig = Field(
+        RoleConfig(),
+        description="Any CNPG RoleConfiguration field, as in the CRD.",
+        examples=[{"connectionLimit": 50, "inRoles": ["pg_monitor"]}],
+    )
+    database: DatabaseOptions = Field(
+        DatabaseOptions(),
+        description=(
+            "CNPG Database options, over spec.databaseDefaults field by field (a list "
+            "replaces a default list; null drops a default)."
+        ),
+        examples=[{"localeProvider": "icu", "icuLocale": "de-DE"}],
+    )
+
+    @property
+    def kubernetes_name(self) -> str:
+        return names.kubernetes_name(self.name)
+
+    @property
+    def secret_name(self) -> str:
+        """The Secret with the role's password and the app's connection keys."""
+        return self.secretName or f"{self.kubernetes_name}-db-credentials"
+
+    @property
+    def present(self) -> bool:
+        return self.ensure == "present"
+
+    @property
+    def password_sources(self) -> list[str]:
+        """The password fields set; more than one is an error, none means trust."""
+        set_fields = {
+            "bitwardenPasswordId": self.bitwardenPasswordId,
+            "passwordRef": self.passwordRef,
+            "password.generate": self.password,
+        }
+        return [name for name, value in set_fields.items() if value is not None]
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_sources)
+
+    def password_ref(self, default_store: SecretStoreRef) -> PasswordRef | None:
+        """Where ESO reads the password; None for a generated password or trust.
+
+        bitwardenPasswordId is the short form of a passwordRef to the set's store.
+        """
+        if self.bitwardenPasswordId is not None:
+            return PasswordRef(key=self.bitwardenPasswordId, secretStore=default_store)
+        if self.passwordRef is not None and self.passwordRef.secretStore is None:
+            return self.passwordRef.model_copy(update={"secretStore": default_store})
+        return self.passwordRef
+
+
+class Spec(Model):
+    """What the set gives every app, and the databases."""
+
+    cluster: ClusterRef = Field(ClusterRef(), description="The CloudNativePG Cluster to extend.")
+    roleOutput: Literal["managedRoles", "databaseRole"] = Field(
+        "managedRoles",
+        description=(
+            "Where the roles go: managedRoles (entries of the Cluster's spec.managed.roles) or "
+            "databaseRole (one CNPG DatabaseRole object per entry). Switching is one render."
+        ),
+        examples=["databaseRole"],
+    )
+    databaseRoleReclaimPolicy: Literal["retain", "delete"] = Field(
+        "retain",
+        description=(
+            "With databaseRole: retain keeps the role in PostgreSQL when its DatabaseRole is "
+            "deleted, delete drops it."
+        ),
+        examples=["delete"],
+    )
+    secretStore: SecretStoreRef = Field(
+        SecretStoreRef(),
+        description=(
+            "The ESO store every bitwardenPasswordId is read from, and every passwordRef "
+            "without its own."
+        ),
+        examples=[{"kind": "ClusterSecretStore", "name": "bitwarden"}],
+    )
+    clusterNamespaceStore: SecretStoreRef = Field(
+        SecretStoreRef(name="kubernetes"),
+        description=(
+            "The ESO store with the kubernetes provider that copies a generated password from "
+            "the Cluster's namespace into the app's."
+        ),
+        examples=[{"kind": "SecretStore", "name": "postgres-secrets"}],
+    )
+    refreshInterval: Duration = Field(
+        "1h",
+        description="How often ESO reads each password again (a Go duration; 0 reads once).",
+        examples=["15m"],
+    )
+    connection: Connection = Field(
+        Connection(), description="The addresses apps get: Pooler, cluster domain."
+    )
+    commonLabels: Labels = Field(
+        {},
+        description="Labels for every generated object (not the Cluster).",
+        examples=[{"app.kubernetes.io/part-of": "platform"}],
+    )
+    commonAnnotations: Annotations = Field(
+        {},
+        description=(
+            "Annotations for every generated object (not the Cluster); none under "
+            "dbset.krm.dev/, config.kubernetes.io/ or the like."
+        ),
+        examples=[{"argocd.argoproj.io/sync-wave": "-1"}],
+    )
+    secretLabels: Annotated[dict[str, str], rule(_secret_labels)] = Field(
+        {},
+        description='Labels for the Secrets themselves; cnpg.io/reload is always "true".',
+        examples=[{"reloader.stakater.com/match": "true"}],
+    )
+    secretAnnotations: Annotations = Field(
+        {},
+        description="Annotations for the Secrets themselves.",
+        examples=[{"reloader.stakater.com/match": "true"}],
+    )
+    databaseDefaults: DatabaseOptions = Field(
+        DatabaseOptions(),
+        description="Database options for every entry: the fields of spec.databases[].database.",
+        examples=[{"encoding": "UTF8", "template": "template0"}],
+    )
+    databases: list[DatabaseEntry] = Field(
+        description="The databases; an empty list prunes everything the set owns.",
+        examples=[
+            [
+                {
+                    "name": "romm",
+                    "bitwardenPasswordId": "7f3c1a52-0000-4000-8000-000000000001",
+                    "appNamespace": "romm",
+                }
+            ]
+        ],
+    )
+
+
+class Metadata(Model):
+    """As on any object; other metadata fields are refused."""
+
+    name: Subdomain = Field(
+        description=(
+            "Names the set. Generated objects carry it in dbset.krm.dev/database-set, and the "
+            "Cluster records the set's roles under it: renaming a set orphans what it made."
+        ),
+        examples=["prod-databases"],
+    )
+    namespace: str | None = Field(
+        None, description="Unused: a DatabaseSet is local config, never applied."
+    )
+    labels: dict[str, str] = Field({}, description="As on any object.")
+    annotations: dict[str, str] = Field(
+        {},
+        description='As on any object; with kpt, config.kubernetes.io/local-config: "true".',
+        examples=[{"config.kubernetes.io/local-config": "true"}],
+    )
+
+
+class DatabaseSet(Model):
+    """The config of the dbset-fn KRM function: databases to give apps on a
+    CloudNativePG Cluster."""
+
+    apiVersion: Literal["dbset.krm.dev/v1alpha1"] = Field(description="dbset.krm.dev/v1alpha1")
+    kind: Literal["DatabaseSet"] = Field(description="DatabaseSet")
+    metadata: Metadata = Field(description="The set's name, labels and annotations.")
+    spec: Spec = Field(description="What the set gives every app, and the databases.")
