@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 
 from . import __version__
 from .function import process_database_set
@@ -28,25 +29,31 @@ from .schema import json_schema_text
 
 DEBUG_VARIABLE = "DBSET_FN_DEBUG"
 
-DESCRIPTION = """\
-Give every app its own CloudNativePG database, owner role and credentials.
-
-Run without arguments, dbset-fn is a KRM function: it reads a ResourceList whose
-functionConfig is a DatabaseSet on stdin and writes the resulting ResourceList to
-stdout (kpt fn render / kpt fn eval / kustomize build --enable-alpha-plugins).
-
-Run with a DatabaseSet file, it renders on its own: it reads the resources from
-the files given (stdin when none), adds the managed roles to the Cluster and
-prints every resource, with the generated objects appended, as multi-document YAML.
-
-`dbset-fn schema` prints the DatabaseSet's JSON Schema, for editors.
+USAGE = """\
+dbset-fn                                  a KRM function: a ResourceList on stdin, one on stdout
+dbset-fn DATABASESET.yaml [RESOURCES.yaml ...]
+                                          render on its own: resources from the files (or
+                                          stdin), every resource out as multi-document YAML
+dbset-fn explain [FIELD]                  a DatabaseSet field, like kubectl explain
+dbset-fn schema                           the DatabaseSet's JSON Schema, for editors
 """
 
-EPILOG = f"""\
-exit status: 0 on success, 1 when the input or the DatabaseSet is invalid
-(every problem is printed on stderr), 2 on a usage error.
-Set {DEBUG_VARIABLE}=1 to see the traceback of an internal error.
-"""
+
+def _help() -> str:
+    """The --help text (and `kpt fn doc`'s): usage, the fields, an example. Made from
+    the model only when asked for: the KRM function never needs it."""
+    from .docs import MINIMAL_EXAMPLE, fields_at_a_glance
+
+    return (
+        "Give every app its own CloudNativePG database, owner role and credentials.\n\n"
+        f"usage:\n{textwrap.indent(USAGE, '  ')}\n"
+        "The DatabaseSet's fields (dbset-fn explain FIELD for more):\n"
+        f"{fields_at_a_glance()}\n"
+        f"A minimal DatabaseSet:\n\n{textwrap.indent(MINIMAL_EXAMPLE, '  ')}\n"
+        "exit status: 0 on success, 1 when the input or the DatabaseSet is invalid (every\n"
+        f"problem on stderr), 2 on a usage error. {DEBUG_VARIABLE}=1 adds the traceback of\n"
+        "an internal error.\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,34 +71,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(arguments: list[str]) -> int:
-    import argparse  # the KRM function never needs it
+    """The command's words: --help, --version, explain, schema, or files to render."""
+    first, rest = arguments[0], arguments[1:]
+    if first in ("-h", "--help"):
+        sys.stdout.write(_help())
+        return 0
+    if first == "--version":
+        sys.stdout.write(f"dbset-fn {__version__}\n")
+        return 0
+    if first == "explain" and len(rest) <= 1:
+        from .docs import explain
 
-    parser = argparse.ArgumentParser(
-        prog="dbset-fn",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"dbset-fn {__version__}")
-    parser.add_argument(
-        "database_set",
-        nargs="?",
-        metavar="DATABASESET.yaml",
-        help="the DatabaseSet to render (omit to run as a KRM function)",
-    )
-    parser.add_argument(
-        "resources",
-        nargs="*",
-        metavar="RESOURCES.yaml",
-        help="files with the Cluster and other resources (default: stdin)",
-    )
-    args = parser.parse_args(arguments)
-    if args.database_set == "schema" and not args.resources:
+        try:
+            sys.stdout.write(explain(rest[0] if rest else ""))
+        except KeyError as unknown:
+            print(f"error: {unknown.args[0]}", file=sys.stderr)
+            return 2
+        return 0
+    if first == "schema" and not rest:
         sys.stdout.write(json_schema_text())
         return 0
-    if args.database_set is None:
-        return run_function(process_database_set, DEBUG_VARIABLE)
-    return render_files(args.database_set, args.resources)
+    if first.startswith("-"):
+        print(f"error: unknown option {first!r}\n\nusage:\n{USAGE}", file=sys.stderr)
+        return 2
+    return render_files(first, rest)
 
 
 def render_files(config_file: str, resource_files: list[str]) -> int:

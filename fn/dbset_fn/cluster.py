@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .krm import CannotEdit, Item, KubeObject, Result, error, quoted
+from .krm import FUNCTION_CONFIG, CannotEdit, Item, KubeObject, Result, error, quoted
 from .krm.edits import Created
 from .model import Spec
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
@@ -43,7 +43,7 @@ def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Resul
     if len(matches) == 1:
         return matches[0], []
     if not clusters:
-        return None, [error(_no_cluster_message(items))]
+        return None, [error(_no_cluster_message(items), FUNCTION_CONFIG, field_path="spec.cluster")]
     found = ", ".join(cluster.describe() for cluster in matches or clusters)
     if not matches:
         asked = {"name": wanted.name, "namespace": wanted.namespace}
@@ -53,14 +53,16 @@ def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Resul
             f"spec.cluster ({given}) must match a CloudNativePG Cluster in the input, "
             f"but none matches; the input has {found}"
         )
-        return None, [error(message, field_path=f"spec.cluster.{field}", current_value=value)]
+        return None, [
+            error(message, FUNCTION_CONFIG, field_path=f"spec.cluster.{field}", current_value=value)
+        ]
     advice = (
         "set spec.cluster.namespace to choose one"
         if wanted.name is not None
         else "set spec.cluster.name (and namespace) to choose one"
     )
     message = f"spec.cluster must pick one Cluster, but {len(matches)} match: {found}; {advice}"
-    return None, [error(message, field_path="spec.cluster")]
+    return None, [error(message, FUNCTION_CONFIG, field_path="spec.cluster")]
 
 
 def _no_cluster_message(items: list[Item]) -> str:

@@ -32,7 +32,7 @@ def process_database_set(
         database_set.metadata.name,
         config_directory(items, function_config),
     )
-    return items, [_pointed_at(result, function_config) for result in results]
+    return items, results
 
 
 def config_directory(items: list[Item], function_config: Item) -> str:
@@ -51,10 +51,3 @@ def config_directory(items: list[Item], function_config: Item) -> str:
         if candidate.path:
             return posixpath.dirname(candidate.path)
     return ""
-
-
-def _pointed_at(result: Result, function_config: Item) -> Result:
-    """Results about config fields point at the DatabaseSet, where the user fixes them."""
-    if result.resource is None and result.field_path:
-        return result._replace(resource=function_config)
-    return result

@@ -654,4 +654,4 @@ class DatabaseSet(Model):
     apiVersion: Literal["dbset.krm.dev/v1alpha1"] = Field(description="dbset.krm.dev/v1alpha1")
     kind: Literal["DatabaseSet"] = Field(description="DatabaseSet")
     metadata: Metadata = Field(description="The set's name, labels and annotations.")
-    spec: Spec = Field(description="What the set gives every app, and the databases.")
+    spec: Spec = Field(description="The databases, and what the set gives the app of each.")

@@ -7,7 +7,7 @@ Pooler of the Cluster can be picked by name.
 
 from __future__ import annotations
 
-from .krm import Item, Result, error, quoted
+from .krm import FUNCTION_CONFIG, Item, Result, error, quoted
 from .model import Connection
 from .render import Pooler
 
@@ -38,7 +38,12 @@ def choose_pooler(
             "them, or remove spec.connection.pooler"
         )
         return None, [
-            error(message, field_path="spec.connection.pooler", current_value=connection.pooler)
+            error(
+                message,
+                FUNCTION_CONFIG,
+                field_path="spec.connection.pooler",
+                current_value=connection.pooler,
+            )
         ]
     read_write = [pooler for pooler in poolers if pooler.get("spec", "type") in (None, "rw")]
     if len(read_write) > 1:
@@ -48,7 +53,7 @@ def choose_pooler(
             f"{cluster.describe()}: {names}; set it to one of them, or set "
             "spec.connection.usePooler to false"
         )
-        return None, [error(message, field_path="spec.connection.pooler")]
+        return None, [error(message, FUNCTION_CONFIG, field_path="spec.connection.pooler")]
     return (_pooler(read_write[0]) if read_write else None), []
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from .cluster import extend_roles, find_cluster
 from .collisions import collisions
 from .generate import generate
-from .krm import Item, Result, error, has_errors, quoted, warning
+from .krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted, warning
 from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
 from .pooler import choose_pooler
@@ -108,6 +108,7 @@ def removal_warnings(pruned: Iterable[Item], spec: Spec) -> Iterator[Result]:
             f"spec.databases no longer lists {quoted(name)}, so its objects are pruned, but "
             f"PostgreSQL still holds {kept}; to drop them, add the entry back with ensure: "
             "absent and render, then remove it once CloudNativePG has dropped them",
+            FUNCTION_CONFIG,
             field_path="spec.databases",
             current_value=name,
         )

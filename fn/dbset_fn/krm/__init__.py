@@ -8,11 +8,12 @@ from .edits import CannotEdit
 from .messages import quoted
 from .objects import Item, KubeObject, Origin
 from .resource_list import ResourceList, parse_resource_list
-from .results import Result, error, has_errors, warning
+from .results import FUNCTION_CONFIG, Result, error, has_errors, warning
 from .run import Outcome, Processor, apply, process, run_function
 from .yaml12 import YamlError
 
 __all__ = [
+    "FUNCTION_CONFIG",
     "CannotEdit",
     "Item",
     "KubeObject",

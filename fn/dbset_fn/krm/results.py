@@ -14,16 +14,31 @@ from .objects import Item
 Severity = Literal["error", "warning", "info"]
 
 
+class FunctionConfig:
+    """Stands for the functionConfig in a result about one of its fields: the run points
+    the result at it, wherever the function found the problem."""
+
+    def __repr__(self) -> str:
+        return "FUNCTION_CONFIG"
+
+
+FUNCTION_CONFIG = FunctionConfig()
+
+
 class Result(NamedTuple):
     message: str
     severity: Severity = "error"
-    resource: Item | None = None
+    resource: Item | FunctionConfig | None = None
     field_path: str = ""
     current_value: Any = None
 
+    def pointed_at(self, function_config: Item | None) -> Result:
+        """The result with FUNCTION_CONFIG made the functionConfig it stands for."""
+        return self._replace(resource=function_config) if self.resource is FUNCTION_CONFIG else self
+
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {"message": self.message, "severity": self.severity}
-        if self.resource is not None and self.resource.kind:
+        if isinstance(self.resource, Item) and self.resource.kind:
             result["resourceRef"] = self.resource.resource_ref()
             if self.field_path:
                 result["field"] = {"path": self.field_path}
@@ -53,11 +68,11 @@ def _number(index: str) -> int:
     return int(index) if index.isascii() and index.isdigit() and len(index) < 10 else 0
 
 
-def error(message: str, resource: Item | None = None, **field: Any) -> Result:
+def error(message: str, resource: Item | FunctionConfig | None = None, **field: Any) -> Result:
     return Result(message, "error", resource, **field)
 
 
-def warning(message: str, resource: Item | None = None, **field: Any) -> Result:
+def warning(message: str, resource: Item | FunctionConfig | None = None, **field: Any) -> Result:
     return Result(message, "warning", resource, **field)
 
 

@@ -95,6 +95,7 @@ def _run(
         return _finish(resource_list)
     received = resource_list.items
     items, results = apply(processor, resource_list, debug_variable)
+    results = [result.pointed_at(resource_list.function_config) for result in results]
     if has_errors(results):
         items = received
     return _finish(resource_list._replace(items=items, results=results))
