@@ -196,3 +196,18 @@ def test_removing_every_entry_gives_the_cluster_file_back(package: Path, runtime
     assert run.returncode == 0, run.stderr
     assert (package / "cluster.yaml").read_text() == original
     assert sorted(resources(package)) == ["cluster.yaml", "databaseset.yaml"]
+
+
+@needs("kpt", "dbset-fn")
+@needs_image
+def test_kpt_fn_doc_shows_the_commands_help() -> None:
+    doc = subprocess.run(
+        ["kpt", "fn", "doc", "--image", IMAGE],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KPT_FN_RUNTIME": "podman"},
+    )
+    help_text = subprocess.run(["dbset-fn", "--help"], capture_output=True, text=True).stdout
+
+    assert doc.returncode == 0, doc.stderr
+    assert doc.stdout.rstrip("\n") == help_text.rstrip("\n")  # kpt ends it with a blank line
