@@ -152,6 +152,10 @@ BEYOND_THE_SCHEMA = {
     "a Pooler and no Pooler": ("spec.connection", {"pooler": "p", "usePooler": False}),
     "a role dropped alone": ("spec.databases.0.roleConfig", {"ensure": "absent"}),
     "no password, with a password": ("spec.databases.0.roleConfig", {"disablePassword": True}),
+    "a role in itself": ("spec.databases.0.roleConfig", {"inRoles": ["romm"]}),
+    "a role in an empty name": ("spec.databases.0.roleConfig", {"inRoles": ["pg_monitor", ""]}),
+    "a duration longer than Go holds": ("spec.refreshInterval", "2562048h"),
+    "annotations over 252 KiB": ("spec.commonAnnotations", {"example.com/big": "x" * 260_000}),
     "a comment twice": (
         "spec.databases.0",
         {"name": "romm", "comment": "a", "roleConfig": {"comment": "b"}},

@@ -29,10 +29,10 @@ RECORD = ("metadata", "annotations", MANAGED_ROLES)
 
 def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Result]]:
     wanted = spec.cluster
-    clusters = [
+    clusters = [  # a Cluster without a name is no Cluster CloudNativePG would run
         obj
         for obj in items
-        if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and not obj.is_local_config
+        if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and obj.name and not obj.is_local_config
     ]
     matches = [
         cluster

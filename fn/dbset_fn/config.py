@@ -141,6 +141,15 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[Problem]:
 
 def _role_problems(entry: DatabaseEntry, where: str, field: str) -> Iterator[Problem]:
     role = entry.roleConfig
+    for position, member_of in enumerate(role.inRoles or []):
+        if member_of in ("", entry.name):
+            what = "itself" if member_of else "an empty name"
+            yield Problem(
+                f"{field}.roleConfig.inRoles[{position}]",
+                f"{where}.roleConfig.inRoles[{position}] {quoted(member_of)} must name another "
+                f"role, not {what}; remove it",
+                member_of,
+            )
     if role.ensure == "absent":
         yield Problem(
             f"{field}.roleConfig.ensure",

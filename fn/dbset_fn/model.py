@@ -29,6 +29,9 @@ OWNER_PREFIX = "dbset.krm.dev/"
 # orchestrators set them, a user's must not.
 RESERVED_KEY_PREFIXES = (OWNER_PREFIX, *ORCHESTRATOR_PREFIXES)
 RELOAD_LABEL = "cnpg.io/reload"
+# Kubernetes allows 256 KiB of annotations per object; 4 KiB stay for our own, kpt's
+# and ESO's (an object's path, its owner, ESO's data hash).
+MAX_ANNOTATIONS_BYTES = 256 * 1024 - 4 * 1024
 URI_SAFE_SYMBOLS = "-._~"  # RFC 3986 unreserved: never escaped in a URI or a pgpass line
 
 
@@ -69,6 +72,13 @@ def _not_empty(value: str) -> str | None:
 
 def _metadata_keys(what: str) -> Callable[[dict[str, str]], str | None]:
     def problem(values: dict[str, str]) -> str | None:
+        size = sum(len(key.encode()) + len(value.encode()) for key, value in values.items())
+        if what == "annotation" and size > MAX_ANNOTATIONS_BYTES:
+            return (
+                f"must leave room under Kubernetes' 256 KiB of annotations for those "
+                f"dbset-fn, kpt and ESO add: at most {MAX_ANNOTATIONS_BYTES} bytes, but holds "
+                f"{size}; move the large values elsewhere"
+            )
         for key in values:
             wrong = names.metadata_key_problem(key)
             if wrong:

@@ -19,7 +19,11 @@ RESERVED_DATABASES = ("postgres", "template0", "template1")
 IDENTIFIER = r"^[a-z_][a-z0-9_]*$"
 DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
-GO_DURATION = r"^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$"
+GO_DURATION = r"^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$"
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|μs|ms|s|m|h)")
+_NANOSECONDS = {"ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 10**9}
+_NANOSECONDS |= {"m": 60 * 10**9, "h": 3600 * 10**9}
+MAX_GO_DURATION = 2**63 - 1  # nanoseconds in Go's time.Duration
 RFC3339 = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
@@ -87,8 +91,16 @@ def dns1123_subdomain_problem(value: str) -> str | None:
 
 
 def duration_problem(value: str) -> str | None:
+    """A duration Go's time.ParseDuration reads (ESO's refreshInterval is one)."""
     if not _GO_DURATION.fullmatch(value):
         return 'must be a Go duration such as "1h", "30m" or "1h30m0s" ("0" fetches once)'
+    from decimal import Decimal  # only a duration pays for it
+
+    total = sum(
+        Decimal(number) * _NANOSECONDS[unit] for number, unit in _DURATION_PART.findall(value)
+    )
+    if total > MAX_GO_DURATION:
+        return "must be at most 2562047h47m16.854775807s, the longest duration Go holds"
     return None
 
 
