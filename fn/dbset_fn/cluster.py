@@ -34,11 +34,11 @@ def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Resul
         for obj in items
         if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and obj.name and not obj.is_local_config
     ]
-    matches = [
+    matches = [  # a Cluster without a namespace runs in the one it is applied to
         cluster
         for cluster in clusters
         if (wanted.name is None or cluster.name == wanted.name)
-        and (wanted.namespace is None or cluster.namespace == wanted.namespace)
+        and (wanted.namespace is None or cluster.namespace in (wanted.namespace, ""))
     ]
     if len(matches) == 1:
         return matches[0], []

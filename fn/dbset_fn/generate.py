@@ -84,10 +84,12 @@ def _key_of_document(document: dict) -> ObjectKey:
 
 
 def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[dict]:
-    """An entry being dropped keeps only what CloudNativePG needs to drop it."""
-    namespace = endpoint.namespace
+    """An entry being dropped keeps only what CloudNativePG needs to drop it. Objects
+    for the Cluster's namespace are written with its namespace as the Cluster has it
+    (none, for a Cluster that gets its namespace where it is applied)."""
+    namespace = endpoint.written_namespace
     app_namespace = entry.appNamespace
-    shared = app_namespace == namespace
+    shared = app_namespace == endpoint.namespace
     documents = []
     if spec.roleOutput == "databaseRole":  # the owner first, as CloudNativePG creates them
         documents.append(database_role_for(entry, spec, endpoint.cluster, namespace))

@@ -33,12 +33,13 @@ def transform(
     if cluster is None:
         return items, results
     pooler, results = choose_pooler(items, cluster, spec.connection)
-    results += list(namespace_problems(cluster, spec))
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
     if has_errors(results):
         return items, results
-    endpoint = Endpoint(cluster.name, cluster.namespace, spec.connection.clusterDomain, pooler)
+    runs_in = cluster.namespace or spec.cluster.namespace or "default"
+    domain = spec.connection.clusterDomain
+    endpoint = Endpoint(cluster.name, runs_in, domain, pooler, cluster.namespace)
     extended, problems = extend_roles(cluster, spec, set_name)
     results += problems
     previous = {key_of(obj): obj for obj in owned}
@@ -69,21 +70,6 @@ def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
 
 
 # Generated objects ---------------------------------------------------------------------
-
-
-def namespace_problems(cluster: Item, spec: Spec) -> Iterator[Result]:
-    """An app in another namespace reaches the Cluster by its namespace, so it must be known."""
-    if cluster.namespace:
-        return
-    for position, entry in enumerate(spec.databases):
-        if entry.appNamespace:
-            yield error(
-                f'spec.databases[{position}].appNamespace "{entry.appNamespace}" needs the '
-                f"namespace of {cluster.describe()} for the app's host names, but it has no "
-                "metadata.namespace; set it in the Cluster's file, or remove appNamespace",
-                cluster,
-                field_path="metadata.namespace",
-            )
 
 
 def removal_warnings(pruned: Iterable[Item], spec: Spec) -> Iterator[Result]:

@@ -36,9 +36,10 @@ class Endpoint(NamedTuple):
     """Where the Cluster answers: its read-write Service, and optionally a Pooler."""
 
     cluster: str
-    namespace: str
+    namespace: str  # where it runs: its own, or where a Cluster without one is applied
     domain: str
     pooler: Pooler | None
+    written_namespace: str  # its metadata.namespace as written, "" for none
 
     @property
     def host(self) -> str:
