@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .kinds import CLUSTER
 from .krm import FUNCTION_CONFIG, CannotEdit, Item, KubeObject, Result, error, quoted
 from .krm.edits import Created
 from .model import Spec
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
 from .render import managed_role_for
 
-CLUSTER_API_VERSION = "postgresql.cnpg.io/v1"
 ROLES = ("spec", "managed", "roles")
 RECORD = ("metadata", "annotations", MANAGED_ROLES)
 
@@ -32,7 +32,7 @@ def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Resul
     clusters = [  # a Cluster without a name is no Cluster CloudNativePG would run
         obj
         for obj in items
-        if obj.is_kind(CLUSTER_API_VERSION, "Cluster") and obj.name and not obj.is_local_config
+        if obj.is_kind(CLUSTER.api_version, CLUSTER.kind) and obj.name and not obj.is_local_config
     ]
     matches = [  # a Cluster without a namespace runs in the one it is applied to
         cluster
@@ -71,7 +71,7 @@ def _no_cluster_message(items: list[Item]) -> str:
     if len(present) > 10:
         listed += f" and {len(present) - 10} more"
     return (
-        f"the input must hold the CloudNativePG Cluster ({CLUSTER_API_VERSION}) to extend, "
+        f"the input must hold the CloudNativePG Cluster ({CLUSTER.api_version}) to extend, "
         f"but it holds {listed or 'no resources'}; add the Cluster's file to the package "
         "or to the kustomization's resources"
     )

@@ -1,79 +1,89 @@
 """Objects in the way of what a DatabaseSet generates.
 
 An object the set does not own may stand where a generated object must go: the same
-name, the same file, the Secret an ExternalSecret writes, or (for a Database) the
-same PostgreSQL database, which CloudNativePG lets only one Database object manage.
-Each is an error naming both; the function never replaces what it did not make.
+name, the same file, or one of its claims (see kinds.py): the Secret an ExternalSecret
+writes, the database a Database manages, the role a DatabaseRole or the Cluster's
+managed roles manage. Each is an error naming both; the function never replaces
+what it did not make.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
+from .kinds import CLAIMING, Claim, claims_of
 from .krm import Item, Result, error, quoted
 from .model import Spec
-from .ownership import ObjectKey, key_of, owner_of
+from .ownership import key_of, owner_of
 
-DATABASE_API_VERSION = "postgresql.cnpg.io/v1"
+# Why one claim cannot have two holders, for the message.
+_FIGHT = {
+    "Secret": ("writes", "two writers of one Secret overwrite each other"),
+    "database": ("manages", "CloudNativePG lets only one Database object manage a database"),
+    "role": ("manages", "CloudNativePG lets only one object manage a role"),
+}
 
 
 class Generated(NamedTuple):
-    """An object to emit, and what it claims besides its name, read while it was data."""
+    """An object the set makes for an entry, and what it claims besides its name."""
 
     position: int  # of the entry it was generated for
     obj: Item
-    writes: ObjectKey | None  # the Secret an ExternalSecret writes
-    manages: tuple[str, str, str] | None  # a Database's namespace, Cluster and database
+    claims: tuple[Claim, ...]
+
+
+class RoleClaim(NamedTuple):
+    """A role the set manages in the Cluster's spec.managed.roles, for an entry."""
+
+    position: int
+    claim: Claim
+    where: str  # `role "romm" in spec.managed.roles of Cluster "postgres/prod-pg17"`
 
 
 def collisions(
-    generated: list[Generated], kept: list[Item], spec: Spec, set_name: str
+    generated: list[Generated],
+    managed_roles: Iterable[RoleClaim],
+    kept: list[Item],
+    spec: Spec,
+    set_name: str,
 ) -> Iterator[Result]:
-    """Only objects where a generated one goes are indexed: a package can hold tens of
-    thousands of others."""
+    """Only objects where a generated one goes are indexed by name and file, and only
+    objects of kinds that claim are read: a package can hold tens of thousands of
+    others."""
     others = [obj for obj in kept if obj.kind and not obj.is_local_config]
-    names = {key_of(new.obj) for new in generated} | {new.writes for new in generated}
+    names = {key_of(new.obj) for new in generated}
     files = {(new.obj.path, new.obj.index) for new in generated}
     by_key = {key: obj for obj in others if (key := key_of(obj)) in names}
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
-    by_database = {
-        managed: obj
+    by_claim = {
+        claim: obj
         for obj in others
-        if obj.is_kind(DATABASE_API_VERSION, "Database")
-        and (managed := _managed_database(obj)) is not None
+        if any(kind.of(obj) for kind in CLAIMING)
+        for claim in claims_of(obj)
     }
-    for position, obj, writes, manages in generated:
+    for position, obj, claims in generated:
         made = (
             f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for "
             f"spec.databases[{position}] ({quoted(spec.databases[position].name)})"
         )
         if other := by_key.get(key_of(obj)):
             yield _in_the_way(other, f"{_whose(other)}, but {made}; rename or remove it")
-        elif other := by_key.get(writes):
-            yield _in_the_way(
-                other, f"{_whose(other)}, but {made}, which writes that Secret; remove it"
-            )
+        elif claim := next((claim for claim in claims if claim in by_claim), None):
+            other, (verb, fight) = by_claim[claim], _FIGHT[claim.what]
+            why = f"{_whose(other)}, but {made}, which {verb} {claim.describe()}; {fight}"
+            yield _in_the_way(other, f"{why}, so remove it")
         elif other := by_file.get((obj.path, obj.index)):
             yield _in_the_way(other, f"takes the file where {made}; move it to another file")
-        elif other := by_database.get(manages):
-            yield _in_the_way(
-                other,
-                f"{_whose(other)} and manages the same PostgreSQL database, but {made}; "
-                "CloudNativePG lets only one Database object manage a database, so remove it",
+    for position, claim, where in managed_roles:
+        if other := by_claim.get(claim):
+            made = (
+                f"DatabaseSet {quoted(set_name)} manages {where} for spec.databases[{position}] "
+                f"({quoted(spec.databases[position].name)})"
             )
-
-
-def _managed_database(obj: Item) -> tuple[str, str, str] | None:
-    """The namespace, Cluster and database a hand-written Database manages, where its
-    fields are strings (anything else, CloudNativePG refuses)."""
-    spec: Any = obj.get("spec")
-    cluster = spec.get("cluster") if isinstance(spec, dict) else None
-    cluster_name = cluster.get("name") if isinstance(cluster, dict) else None
-    name = spec.get("name") if isinstance(spec, dict) else None
-    if isinstance(cluster_name, str) and isinstance(name, str):
-        return obj.namespace, cluster_name, name
-    return None
+            yield _in_the_way(
+                other, f"{_whose(other)}, but {made}; {_FIGHT['role'][1]}, so remove it"
+            )
 
 
 def _whose(obj: Item) -> str:

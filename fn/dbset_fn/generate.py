@@ -12,6 +12,7 @@ from .model import DatabaseEntry, Spec
 from .ownership import OWNER, ObjectKey, placement
 from .render import (
     Endpoint,
+    Rendered,
     app_credentials_for,
     connection_secret_for,
     database_for,
@@ -33,22 +34,23 @@ def generate(
     """Per entry: its DatabaseRole (when roles are objects) and Database, its password
     generator, then its credentials in the Cluster's namespace and in the app's; each
     marked as the set's and placed in its file. Made fifty at a time, as text."""
-    documents = _placed_documents(spec, set_name, endpoint, previous, config_dir)
-    while batch := list(itertools.islice(documents, MADE_TOGETHER)):
-        objects = Item.new([document for _, document in batch])
-        for (position, document), obj in zip(batch, objects, strict=True):
-            yield Generated(position, obj, _written_secret(document), _managed_database(document))
+    rendered = _placed(spec, set_name, endpoint, previous, config_dir)
+    while batch := list(itertools.islice(rendered, MADE_TOGETHER)):
+        objects = Item.new([made.document for _, made in batch])
+        for (position, made), obj in zip(batch, objects, strict=True):
+            yield Generated(position, obj, made.claims)
 
 
-def _placed_documents(
+def _placed(
     spec: Spec,
     set_name: str,
     endpoint: Endpoint,
     previous: dict[ObjectKey, Item],
     config_dir: str,
-) -> Iterator[tuple[int, dict]]:
+) -> Iterator[tuple[int, Rendered]]:
     for position, entry in enumerate(spec.databases):
-        for document in _documents_for(entry, spec, endpoint):
+        for made in _rendered_for(entry, spec, endpoint):
+            document = made.document
             metadata = document["metadata"]
             if spec.commonLabels:
                 metadata["labels"] = metadata.get("labels", {}) | spec.commonLabels
@@ -59,22 +61,7 @@ def _placed_documents(
                 | {OWNER: set_name}
                 | placement(key, previous.get(key), config_dir)
             )
-            yield position, document
-
-
-def _written_secret(document: dict) -> ObjectKey | None:
-    """The Secret an ExternalSecret writes; ESO would fight over one that exists."""
-    if document["kind"] != "ExternalSecret":
-        return None
-    namespace = document["metadata"].get("namespace", "")
-    return ("", "Secret", namespace, document["spec"]["target"]["name"])
-
-
-def _managed_database(document: dict) -> tuple[str, str, str] | None:
-    if document["kind"] != "Database":
-        return None
-    spec = document["spec"]
-    return (document["metadata"].get("namespace", ""), spec["cluster"]["name"], spec["name"])
+            yield position, made
 
 
 def _key_of_document(document: dict) -> ObjectKey:
@@ -83,7 +70,7 @@ def _key_of_document(document: dict) -> ObjectKey:
     return (group, document["kind"], metadata.get("namespace", ""), metadata["name"])
 
 
-def _documents_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[dict]:
+def _rendered_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[Rendered]:
     """An entry being dropped keeps only what CloudNativePG needs to drop it. Objects
     for the Cluster's namespace are written with its namespace as the Cluster has it
     (none, for a Cluster that gets its namespace where it is applied)."""

@@ -14,6 +14,7 @@ import json
 import posixpath
 from typing import NamedTuple
 
+from .kinds import GENERATED
 from .krm import Item, quoted
 from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
 
@@ -23,16 +24,6 @@ RESTORE = "@restore"  # in the record: never a DatabaseSet's name (not a DNS nam
 
 ObjectKey = tuple[str, str, str, str]
 
-# The (group, kind)s a DatabaseSet generates: only these are ever pruned.
-GENERATED_KINDS = frozenset(
-    {
-        ("postgresql.cnpg.io", "Database"),
-        ("postgresql.cnpg.io", "DatabaseRole"),
-        ("external-secrets.io", "ExternalSecret"),
-        ("generators.external-secrets.io", "Password"),
-        ("", "Secret"),
-    }
-)
 # What a generated Secret (a trust database's connection keys) holds, and nothing else.
 GENERATED_SECRET_FIELDS = frozenset({"apiVersion", "kind", "metadata", "type", "stringData"})
 
@@ -50,7 +41,7 @@ def owner_of(obj: Item) -> str:
 def foreign_reason(obj: Item) -> str | None:
     """Why an object that carries the ownership annotation cannot have been generated
     (it must then never be pruned), or None."""
-    if (obj.group, obj.kind) not in GENERATED_KINDS:
+    if not any(kind.of(obj) for kind in GENERATED):
         return f"a DatabaseSet never generates a {obj.kind or 'resource without a kind'}"
     if obj.kind == "Secret":
         fields = set(obj.read())

@@ -7,11 +7,10 @@ Pooler of the Cluster can be picked by name.
 
 from __future__ import annotations
 
+from .kinds import POOLER
 from .krm import FUNCTION_CONFIG, Item, Result, error, quoted
 from .model import Connection
 from .render import Pooler
-
-POOLER_API_VERSION = "postgresql.cnpg.io/v1"
 
 
 def choose_pooler(
@@ -22,7 +21,7 @@ def choose_pooler(
     poolers = [
         obj
         for obj in items
-        if obj.is_kind(POOLER_API_VERSION, "Pooler")
+        if obj.is_kind(POOLER.api_version, POOLER.kind)
         and not obj.is_local_config
         and obj.namespace == cluster.namespace
         and obj.get("spec", "cluster", "name") == cluster.name

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .cluster import extend_roles, find_cluster
-from .collisions import collisions
+from .collisions import RoleClaim, collisions
 from .generate import generate
+from .kinds import role_claim
 from .krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted, warning
 from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
@@ -45,7 +46,7 @@ def transform(
     previous = {key_of(obj): obj for obj in owned}
     kept = [extended if obj is cluster else obj for obj in items if owner_of(obj) != set_name]
     generated = list(generate(spec, set_name, endpoint, previous, config_dir))
-    results += collisions(generated, kept, spec, set_name)
+    results += collisions(generated, managed_role_claims(cluster, spec), kept, spec, set_name)
     if has_errors(results):
         return items, results
     regenerated = {key_of(new.obj) for new in generated}
@@ -67,6 +68,21 @@ def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
                 field_path=f"metadata.annotations.{OWNER}",
                 current_value=owner_of(obj),
             )
+
+
+def managed_role_claims(cluster: Item, spec: Spec) -> list[RoleClaim]:
+    """The roles the set manages in the Cluster's spec.managed.roles: a DatabaseRole
+    object managing one of them would fight the Cluster over it."""
+    if spec.roleOutput != "managedRoles":
+        return []
+    return [
+        RoleClaim(
+            position,
+            role_claim(cluster.namespace, cluster.name, entry.name),
+            f"role {quoted(entry.name)} in spec.managed.roles of {cluster.describe()}",
+        )
+        for position, entry in enumerate(spec.databases)
+    ]
 
 
 # Generated objects ---------------------------------------------------------------------

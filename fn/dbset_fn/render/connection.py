@@ -17,7 +17,7 @@ from typing import NamedTuple
 from ..model import DatabaseEntry
 
 PORT = "5432"
-PASSWORD = "{{ .password }}"
+PASSWORD_VALUE = "{{ .password }}"
 # Go's urlquery writes a space as "+", which only a query string reads back as a space.
 PASSWORD_IN_USERINFO = '{{ .password | urlquery | replace "+" "%20" }}'
 PASSWORD_IN_QUERY = "{{ .password | urlquery }}"
@@ -56,7 +56,7 @@ def connection_keys(entry: DatabaseEntry, endpoint: Endpoint) -> dict[str, str]:
     user = database = entry.name
     keys = {"username": user, "user": user}
     if entry.has_password:
-        keys["password"] = PASSWORD
+        keys["password"] = PASSWORD_VALUE
     keys |= {"dbname": database, "host": endpoint.host, "port": PORT}
     if entry.has_password:
         keys["pgpass"] = f"{endpoint.host}:{PORT}:{database}:{user}:{PASSWORD_IN_PGPASS}\n"

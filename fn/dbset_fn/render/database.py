@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..config import options_over
+from ..kinds import DATABASE, database_claim
 from ..model import DatabaseEntry, DatabaseOptions
+from .rendered import Rendered, metadata
 
 
 def database_for(
     entry: DatabaseEntry, defaults: DatabaseOptions, cluster_name: str, namespace: str
-) -> dict[str, Any]:
+) -> Rendered:
     """The entry's options over the set's defaults, in the CRD's order whatever order the
-    user chose."""
+    user chose. It claims the database: CloudNativePG lets one Database manage it."""
     options = options_over(entry.database, defaults)
-    return {
-        "apiVersion": "postgresql.cnpg.io/v1",
-        "kind": "Database",
-        "metadata": _metadata(entry.kubernetes_name, namespace),
+    document = {
+        **metadata(DATABASE, entry.kubernetes_name, namespace),
         "spec": {
             "name": entry.name,
             "owner": entry.name,
@@ -26,7 +24,4 @@ def database_for(
             **options,
         },
     }
-
-
-def _metadata(name: str, namespace: str) -> dict[str, str]:
-    return {"name": name, "namespace": namespace} if namespace else {"name": name}
+    return Rendered(document, (database_claim(namespace, cluster_name, entry.name),))

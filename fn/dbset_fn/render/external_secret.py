@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kinds import EXTERNAL_SECRET, PASSWORD, secret_claim
 from ..model import RELOAD_LABEL, DatabaseEntry, PasswordRef, SecretStoreRef, Spec
-from .connection import PASSWORD, Endpoint, connection_keys
-from .password_generator import GENERATOR_API_VERSION, password_generator_name
+from .connection import PASSWORD_VALUE, Endpoint, connection_keys
+from .password_generator import password_generator_name
+from .rendered import Rendered, metadata
 
 
 def role_credentials_for(
     entry: DatabaseEntry, spec: Spec, namespace: str, endpoint: Endpoint | None
-) -> dict[str, Any]:
+) -> Rendered:
     """The Cluster namespace's ExternalSecret, read by CloudNativePG; with an endpoint
     it also serves an app in that namespace and carries the connection keys."""
     data = connection_keys(entry, endpoint) if endpoint else _basic_auth(entry)
@@ -33,7 +35,7 @@ def role_credentials_for(
 
 def app_credentials_for(
     entry: DatabaseEntry, spec: Spec, namespace: str, endpoint: Endpoint
-) -> dict[str, Any]:
+) -> Rendered:
     """The app namespace's copy: the same password, every connection key."""
     ref = entry.password_ref(spec.secretStore) or _generated_secret(entry, spec)
     return _external_secret(entry, spec, namespace, ref, connection_keys(entry, endpoint))
@@ -48,12 +50,12 @@ def _generated_secret(entry: DatabaseEntry, spec: Spec) -> PasswordRef:
 
 
 def _basic_auth(entry: DatabaseEntry) -> dict[str, str]:
-    return {"username": entry.name, "password": PASSWORD}
+    return {"username": entry.name, "password": PASSWORD_VALUE}
 
 
 def _external_secret(
     entry: DatabaseEntry, spec: Spec, namespace: str, ref: PasswordRef, data: dict[str, str]
-) -> dict[str, Any]:
+) -> Rendered:
     store = ref.secretStore
     assert isinstance(store, SecretStoreRef)
     remote = ref.model_dump(by_alias=True, exclude_none=True, exclude={"secretStore"})
@@ -71,12 +73,12 @@ def _external_secret(
 
 def _generate_once(
     entry: DatabaseEntry, spec: Spec, namespace: str, data: dict[str, str]
-) -> dict[str, Any]:
+) -> Rendered:
     """Generated once and kept: an immutable Secret that outlives its ExternalSecret, so
     neither a refresh nor a re-created ExternalSecret changes the password."""
     generator = {
-        "apiVersion": GENERATOR_API_VERSION,
-        "kind": "Password",
+        "apiVersion": PASSWORD.api_version,
+        "kind": PASSWORD.kind,
         "name": password_generator_name(entry),
     }
     target = _target(entry, spec, data, {"creationPolicy": "Orphan", "immutable": True})
@@ -91,15 +93,10 @@ def _generate_once(
     )
 
 
-def _shell(entry: DatabaseEntry, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
-    name = entry.secret_name
-    metadata = {"name": name, "namespace": namespace} if namespace else {"name": name}
-    return {
-        "apiVersion": "external-secrets.io/v1",
-        "kind": "ExternalSecret",
-        "metadata": metadata,
-        "spec": spec,
-    }
+def _shell(entry: DatabaseEntry, namespace: str, spec: dict[str, Any]) -> Rendered:
+    """The ExternalSecret around a spec; it claims the Secret it writes."""
+    document = {**metadata(EXTERNAL_SECRET, entry.secret_name, namespace), "spec": spec}
+    return Rendered(document, (secret_claim(namespace, entry.secret_name),))
 
 
 def _target(

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..kinds import PASSWORD
 from ..model import DatabaseEntry
-
-GENERATOR_API_VERSION = "generators.external-secrets.io/v1alpha1"
+from .rendered import Rendered, metadata
 
 
 def password_generator_name(entry: DatabaseEntry) -> str:
     return f"{entry.kubernetes_name}-db-password"
 
 
-def password_generator_for(entry: DatabaseEntry, namespace: str) -> dict[str, Any]:
+def password_generator_for(entry: DatabaseEntry, namespace: str) -> Rendered:
     """Repeats allowed: without them ESO refuses more symbols than symbolCharacters has."""
     assert entry.password is not None
     settings = entry.password.generate
-    name = password_generator_name(entry)
-    return {
-        "apiVersion": GENERATOR_API_VERSION,
-        "kind": "Password",
-        "metadata": {"name": name, "namespace": namespace} if namespace else {"name": name},
+    document = {
+        **metadata(PASSWORD, password_generator_name(entry), namespace),
         "spec": {
             "length": settings.length,
             "digits": settings.digits,
@@ -31,3 +26,4 @@ def password_generator_for(entry: DatabaseEntry, namespace: str) -> dict[str, An
             "allowRepeat": True,
         },
     }
+    return Rendered(document)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kinds import DATABASE_ROLE, role_claim
 from ..model import DatabaseEntry, Spec
+from .rendered import Rendered, metadata
 
 
 def managed_role_for(entry: DatabaseEntry) -> dict[str, Any]:
@@ -16,16 +18,13 @@ def managed_role_for(entry: DatabaseEntry) -> dict[str, Any]:
 
 def database_role_for(
     entry: DatabaseEntry, spec: Spec, cluster_name: str, namespace: str
-) -> dict[str, Any]:
+) -> Rendered:
     """The same role as a CNPG DatabaseRole. It cannot say `ensure: absent`: an entry being
     dropped keeps its DatabaseRole with the reclaim policy `delete`, so that removing the
     entry later (after CloudNativePG dropped its database) drops the role too."""
     policy = spec.databaseRoleReclaimPolicy if entry.present else "delete"
-    name = entry.kubernetes_name
-    return {
-        "apiVersion": "postgresql.cnpg.io/v1",
-        "kind": "DatabaseRole",
-        "metadata": {"name": name, "namespace": namespace} if namespace else {"name": name},
+    document = {
+        **metadata(DATABASE_ROLE, entry.kubernetes_name, namespace),
         "spec": {
             "name": entry.name,
             "cluster": {"name": cluster_name},
@@ -33,6 +32,7 @@ def database_role_for(
             **_role_settings(entry),
         },
     }
+    return Rendered(document, (role_claim(namespace, cluster_name, entry.name),))
 
 
 def _role_settings(entry: DatabaseEntry) -> dict[str, Any]:
