@@ -65,7 +65,7 @@ def test_standalone_mode_reports_problems_on_stderr_only() -> None:
 
     assert run.returncode == 1
     assert run.stdout == b""
-    assert b'error: spec.databases[1].name "MyApp" must be' in run.stderr
+    assert b'error: spec.databases[2].name "public" must not be' in run.stderr
 
 
 @pytest.mark.parametrize(

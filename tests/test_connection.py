@@ -4,8 +4,10 @@ ESO renders the app Secret from the ExternalSecret's template (Go's text/templat
 Sprig's functions); tests/esotemplate renders it the same way. A real PostgreSQL
 server then takes the rendered `uri`, `fqdn-uri`, `pooler-uri` and `pgpass` of each
 golden case's app Secret, for a role whose password holds every character that URIs
-and pgpass lines treat specially. The server stands in for every host name
-(PGHOSTADDR), so only the port is changed to the test server's.
+and pgpass lines treat specially, and for roles named as PostgreSQL takes quoted
+names: hyphenated, mixed case, with Go template, URI and pgpass syntax in them. The
+server stands in for every host name (PGHOSTADDR), so only the port is changed to
+the test server's.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
+import yaml
 from dbset_fn.krm import parse_resource_list
+from dbset_fn.model import DatabaseEntry
+from dbset_fn.names import kubernetes_name
+from dbset_fn.render.connection import Endpoint, Pooler, connection_keys
 from e2e import ROOT, needs
 from golden_runner import GOLDEN
 
@@ -49,21 +55,22 @@ CASES = {
     "password-ref-with-property": "passwordRef",
     "generated-password-with-app-namespace": "password.generate",
     "trust-with-app-namespace": "trust",
+    "names-as-postgresql-takes-them": "names",
 }
 
 
-def app_secrets(case: str) -> Iterator[tuple[str, dict[str, str], bool]]:
-    """(role, the Secret's data as ESO is given it, whether it is a template)."""
+def app_secrets(case: str, render) -> Iterator[tuple[str, dict[str, str], bool]]:
+    """(role, the Secret's data as the app reads it, whether ESO rendered it)."""
     expected = (GOLDEN / case / "expected.yaml").read_text()
     for obj in parse_resource_list(expected).items:
         if obj.namespace == "postgres" and obj.kind != "Secret":
             continue
         if obj.kind == "ExternalSecret":
-            data = obj.get("spec", "target", "template", "data")
-            yield data["username"], data, True
+            secret = render(obj.get("spec", "target", "template", "data"))
+            yield secret["username"], secret, True
         elif obj.kind == "Secret":
-            data = obj.get("stringData")
-            yield data["username"], data, False
+            secret = obj.get("stringData")
+            yield secret["username"], secret, False
 
 
 @pytest.fixture(scope="session")
@@ -86,17 +93,22 @@ def render_template(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[int]:
+def server(render_template) -> Iterator[int]:
     """A PostgreSQL server on 127.0.0.1 with SCRAM passwords; trustdb may log in without.
 
     PostgreSQL refuses to run as root, so under root it runs as nobody, in a directory
     of its own outside pytest's (which only root may enter).
     """
     with tempfile.TemporaryDirectory(prefix="dbset-fn-postgres-") as directory:
-        yield from _running_server(Path(directory))
+        yield from _running_server(Path(directory), roles(render_template))
 
 
-def _running_server(base: Path) -> Iterator[int]:
+def roles(render) -> dict[str, bool]:
+    """Every app's role, and whether it has a password (its Secret is rendered by ESO)."""
+    return {role: rendered for case in CASES for role, _, rendered in app_secrets(case, render)}
+
+
+def _running_server(base: Path, roles: dict[str, bool]) -> Iterator[int]:
     as_postgres = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(base, "nobody")
@@ -107,7 +119,12 @@ def _running_server(base: Path) -> Iterator[int]:
         check=True, capture_output=True,
     )  # fmt: skip
     hba = data / "pg_hba.conf"
-    hba.write_text("host trustdb trustdb 127.0.0.1/32 trust\n" + hba.read_text())
+    trusted = "".join(
+        f'host "{role}" "{role}" 127.0.0.1/32 trust\n'
+        for role, password in roles.items()
+        if not password
+    )
+    hba.write_text(trusted + hba.read_text())
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base}"
     subprocess.run(
         [*as_postgres, PG_CTL, "start", "-w", "-D", str(data), "-l", str(base / "log"),
@@ -115,7 +132,7 @@ def _running_server(base: Path) -> Iterator[int]:
         check=True, capture_output=True,
     )  # fmt: skip
     try:
-        create_roles(base, port)
+        create_roles(base, port, roles)
         yield port
     finally:
         subprocess.run(
@@ -129,18 +146,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def create_roles(socket_dir: Path, port: int) -> None:
-    roles = {role for case in CASES for role, _, _ in app_secrets(case)}
+def create_roles(socket_dir: Path, port: int, roles: dict[str, bool]) -> None:
     commands = []  # one -c each: CREATE DATABASE cannot run inside a transaction
-    for role in sorted(roles):
-        password = "NULL" if role == "trustdb" else f"$pw${PASSWORD}$pw$"
-        commands += ["-c", f"CREATE ROLE {role} LOGIN PASSWORD {password}"]
-        commands += ["-c", f"CREATE DATABASE {role} OWNER {role}"]
+    for role, has_password in sorted(roles.items()):
+        password = f"$pw${PASSWORD}$pw$" if has_password else "NULL"
+        name = '"' + role.replace('"', '""') + '"'
+        commands += ["-c", f"CREATE ROLE {name} LOGIN PASSWORD {password}"]
+        commands += ["-c", f"CREATE DATABASE {name} OWNER {name}"]
     subprocess.run(
         ["psql", "-h", str(socket_dir), "-p", str(port), "-U", "postgres", "-v",
          "ON_ERROR_STOP=1", *commands],
         check=True, capture_output=True,
     )  # fmt: skip
+
+
+def _quoted(value: str) -> str:
+    """A conninfo value: in single quotes, with \\ and ' escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def who_connects(conninfo: str, pgpass: Path | None = None) -> str:
@@ -162,8 +184,7 @@ def who_connects(conninfo: str, pgpass: Path | None = None) -> str:
 def test_the_app_connects_with_the_uris_of_its_secret(
     case: str, server: int, render_template
 ) -> None:
-    for role, data, is_template in app_secrets(case):
-        secret = render_template(data) if is_template else data
+    for role, secret, _ in app_secrets(case, render_template):
         for key in ("uri", "fqdn-uri", "pooler-uri"):
             if key in secret:
                 uri = secret[key].replace(":5432/", f":{server}/")
@@ -174,13 +195,18 @@ def test_the_app_connects_with_the_uris_of_its_secret(
 def test_the_app_connects_with_the_pgpass_of_its_secret(
     case: str, server: int, render_template, tmp_path: Path
 ) -> None:
-    for role, data, _ in app_secrets(case):
-        secret = render_template(data)
-        pgpass = tmp_path / f"{role}.pgpass"
+    for role, secret in _with_password(app_secrets(case, render_template)):
+        pgpass = tmp_path / f"{kubernetes_name(role)}.pgpass"
         pgpass.write_text(secret["pgpass"].replace(":5432:", f":{server}:", 1))
         pgpass.chmod(0o600)
-        conninfo = f"host={secret['host']} port={server} dbname={role} user={role}"
+        conninfo = (
+            f"host={secret['host']} port={server} dbname={_quoted(role)} user={_quoted(role)}"
+        )
         assert who_connects(conninfo, pgpass) == f"{role}@{role}"
+
+
+def _with_password(secrets: Iterator[tuple[str, dict[str, str], bool]]) -> Iterator[tuple]:
+    return ((role, secret) for role, secret, rendered in secrets if rendered)
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES.values())
@@ -188,12 +214,37 @@ def test_jdbc_uris_carry_the_password_and_user_as_query_parameters(
     case: str, render_template
 ) -> None:
     """What pgjdbc reads: URL-decoded query parameters (java.net.URLDecoder semantics)."""
-    for role, data, is_template in app_secrets(case):
-        secret = render_template(data) if is_template else data
+    for role, secret, rendered in app_secrets(case, render_template):
         for key in ("jdbc-uri", "fqdn-jdbc-uri", "pooler-jdbc-uri"):
             if key not in secret:
                 continue
             url = urlsplit(secret[key].removeprefix("jdbc:"))
             parameters = parse_qs(url.query, strict_parsing=True)
-            assert (url.path, parameters["user"]) == (f"/{role}", [role])
-            assert parameters.get("password") == ([PASSWORD] if is_template else None)
+            assert (unquote_plus(url.path), parameters["user"]) == (f"/{role}", [role])
+            assert parameters.get("password") == ([PASSWORD] if rendered else None)
+
+
+def test_text_in_a_template_comes_out_as_written(render_template) -> None:
+    """Names come from the config, hosts from the Cluster and Pooler: none of it is read
+    as Go, even where it holds `{{` (Kubernetes names cannot, so this one is made up)."""
+    name = "{{ .password }}"
+    entry = DatabaseEntry.model_validate({"name": name, "bitwardenPasswordId": "id"})
+    pooler = Pooler("{{ .password }}-pooler", transaction_mode=False)
+    endpoint = Endpoint("{{ .password }}", "ns{{", "cluster.local", pooler, "ns{{")
+    secret = render_template(connection_keys(entry, endpoint))
+    assert (secret["username"], secret["dbname"]) == (name, name)
+    assert secret["host"] == "{{ .password }}-rw.ns{{"
+    assert secret["pooler-host"] == "{{ .password }}-pooler.ns{{"
+    assert secret["uri"].endswith("@{{ .password }}-rw.ns{{:5432/%7B%7B%20.password%20%7D%7D")
+    assert secret["pgpass"].startswith("{{ .password }}-rw.ns{{:5432:{{ .password }}:")
+
+
+def test_the_secrets_annotations_come_out_as_written(render_template) -> None:
+    """ESO renders the template's annotations as Go templates too."""
+    config = yaml.safe_load((GOLDEN / "common-metadata" / "config.yaml").read_text())
+    wanted = config["spec"]["secretAnnotations"]
+    expected = (GOLDEN / "common-metadata" / "expected.yaml").read_text()
+    for obj in parse_resource_list(expected).items:
+        if obj.kind == "ExternalSecret":
+            annotations = obj.get("spec", "target", "template", "metadata", "annotations")
+            assert render_template(annotations) == wanted

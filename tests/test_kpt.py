@@ -149,7 +149,7 @@ def test_an_invalid_databaseset_fails_the_render_and_changes_no_file(
 ) -> None:
     render(package, runtime)
     config = package / "databaseset.yaml"
-    config.write_text(config.read_text().replace("name: trustdb", "name: Trust-DB"))
+    config.write_text(config.read_text().replace("name: trustdb", "name: pg_trust"))
     committed(package)
 
     run = render(package, runtime)
@@ -157,7 +157,7 @@ def test_an_invalid_databaseset_fails_the_render_and_changes_no_file(
     assert run.returncode != 0
     assert (
         "[error] dbset.krm.dev/v1alpha1/DatabaseSet/prod-databases spec.databases[2].name: "
-        'spec.databases[2].name "Trust-DB" must be a lower-case PostgreSQL identifier'
+        'spec.databases[2].name "pg_trust" must not be a role reserved by PostgreSQL'
     ) in run.stderr
     assert git(package, "status", "--porcelain") == ""
 

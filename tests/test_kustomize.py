@@ -38,13 +38,10 @@ def test_build_gives_the_committed_output(directory: Path) -> None:
 def test_an_invalid_databaseset_fails_the_build_with_our_message(tmp_path: Path) -> None:
     example = shutil.copytree(KUSTOMIZE_EXAMPLE, tmp_path / "example")
     config = example / "databaseset.yaml"
-    config.write_text(config.read_text().replace("name: trustdb", "name: Trust-DB"))
+    config.write_text(config.read_text().replace("name: trustdb", "name: pg_trust"))
 
     run = kustomize_build(example)
 
     assert run.returncode != 0
     assert run.stdout == ""
-    assert (
-        'error: spec.databases[2].name "Trust-DB" must be a lower-case PostgreSQL identifier'
-        in run.stderr
-    )
+    assert 'error: spec.databases[2].name "pg_trust" must not be a role reserved' in run.stderr

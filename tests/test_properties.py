@@ -196,7 +196,7 @@ def test_valid_sets_render_deterministically_idempotently_and_without_secrets(
 
 mutations = st.sampled_from(
     [
-        ("    - name: romm\n", "    - name: Romm\n"),
+        ("    - name: romm\n", "    - name: pg_romm\n"),
         ("    - name: romm\n", "    - name: romm\n      bitwardenPasswordID: x\n"),
         ("    - name: romm\n", "    - name: romm\n      roleConfig: {login: yes}\n"),
         ("    - name: romm\n", "    - name: romm\n      appNamespace: Not_A_Label\n"),

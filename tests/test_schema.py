@@ -108,8 +108,10 @@ def test_every_example_databaseset_follows_the_schema(path: Path) -> None:
 
 
 MISTAKES = {
-    "a name with a hyphen": ("spec.databases.0.name", "grafana-db"),
-    "a name in capitals": ("spec.databases.0.name", "MyApp"),
+    "a name PostgreSQL reserves": ("spec.databases.0.name", "public"),
+    "a name SQL reads as the current role": ("spec.databases.0.name", "current_user"),
+    "a name with a line break": ("spec.databases.0.name", "grafana\ndb"),
+    "a name without a letter or digit": ("spec.databases.0.name", "_-_"),
     "a reserved role": ("spec.databases.0.name", "postgres"),
     "a pg_ role": ("spec.databases.0.name", "pg_reader"),
     "a name of underscores": ("spec.databases.0.name", "___"),

@@ -140,9 +140,17 @@ Identifier = Annotated[
             "maxLength": names.MAX_IDENTIFIER_BYTES,
             "not": {
                 "anyOf": [
-                    {"enum": sorted({*names.RESERVED_ROLES, *names.RESERVED_DATABASES})},
+                    {
+                        "enum": sorted(
+                            {
+                                *names.RESERVED_ROLES,
+                                *names.RESERVED_BY_POSTGRES,
+                                *names.CURRENT_ROLE_WORDS,
+                                *names.RESERVED_DATABASES,
+                            }
+                        )
+                    },
                     {"pattern": "^(" + "|".join(names.RESERVED_ROLE_PREFIXES) + ")"},
-                    {"pattern": "^_*$"},
                 ]
             },
         }
@@ -446,11 +454,12 @@ class DatabaseEntry(Model):
 
     name: Identifier = Field(
         description=(
-            "The PostgreSQL database and its owner role: lower-case letters, digits and _, not "
-            "starting with a digit, at most 63 bytes; not a reserved role or database. "
-            "Kubernetes objects get the name with _ turned into -."
+            "The PostgreSQL database and its owner role, as PostgreSQL takes a quoted name: "
+            "at most 63 bytes, at least one letter or digit, no control characters; not a "
+            "role or database PostgreSQL or CloudNativePG reserve. Kubernetes objects get "
+            "it lower-cased, with every character other than a-z and 0-9 turned into -."
         ),
-        examples=["home_assistant"],
+        examples=["home_assistant", "book-club"],
     )
     ensure: Ensure = Field(
         "present",

@@ -1,9 +1,11 @@
 """Naming rules of PostgreSQL, CloudNativePG and Kubernetes, and the map between them.
 
 A database entry's name is a PostgreSQL identifier (it names the role and the
-database); the objects made for it need Kubernetes names, which allow no
-underscore. Each rule returns the problem as text, or None, so the config model can
-phrase the error with the field and value.
+database). CloudNativePG quotes every identifier it writes into SQL, so any name
+PostgreSQL takes quoted works: `book-club`, `BookClub`. The objects made for it need
+Kubernetes names, which allow only lower-case letters, digits and '-'. Each rule
+returns the problem as text, or None, so the config model can phrase the error with
+the field and value.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import re
 
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
-RESERVED_ROLES = ("postgres", "streaming_replica")
-RESERVED_ROLE_PREFIXES = ("pg_", "cnpg_")
+RESERVED_ROLES = ("postgres", "streaming_replica")  # CloudNativePG's own
+RESERVED_ROLE_PREFIXES = ("pg_", "cnpg_")  # PostgreSQL's, CloudNativePG's
+RESERVED_BY_POSTGRES = ("public", "none")  # CREATE ROLE refuses them, quoted or not
+CURRENT_ROLE_WORDS = ("current_user", "session_user", "current_role")
 RESERVED_DATABASES = ("postgres", "template0", "template1")
 
 # The rules a JSON Schema can state too: anchored patterns both engines read alike.
-IDENTIFIER = r"^[a-z_][a-z0-9_]*$"
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
+IDENTIFIER = r"^[^\x00-\x1f\x7f]*[A-Za-z0-9][^\x00-\x1f\x7f]*$"
 DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 GO_DURATION = r"^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$"
@@ -29,7 +34,8 @@ RFC3339 = (
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 )
 
-_IDENTIFIER = re.compile(IDENTIFIER)
+_CONTROL_CHARACTERS = re.compile(CONTROL_CHARACTERS)
+_NOT_IN_KUBERNETES_NAMES = re.compile(r"[^a-z0-9]")
 _DNS1123_LABEL = re.compile(DNS1123_LABEL)
 _DNS1123_SUBDOMAIN = re.compile(DNS1123_SUBDOMAIN)
 _GO_DURATION = re.compile(GO_DURATION)
@@ -46,15 +52,18 @@ def identifier_problem(name: str) -> str | None:
         return (
             f"must be at most {MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer names)"
         )
-    if not _IDENTIFIER.fullmatch(name):
-        problem = (
-            "must be a lower-case PostgreSQL identifier: letters a-z, digits and underscores, "
-            "not starting with a digit"
+    if _CONTROL_CHARACTERS.search(name):
+        return (
+            "must not hold control characters such as a tab or a line break (PostgreSQL "
+            "refuses a NUL, and a pgpass line cannot hold a line break)"
         )
-        suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower())
-        if _IDENTIFIER.fullmatch(suggestion):
-            problem += f' (for example "{suggestion}")'
-        return problem
+    if name in RESERVED_BY_POSTGRES:
+        return "must not be public or none, which PostgreSQL reserves; choose another name"
+    if name in CURRENT_ROLE_WORDS:
+        return (
+            "must not be current_user, session_user or current_role, which SQL reads as the "
+            "role running it (GRANT ... TO current_user); choose another name"
+        )
     if name in RESERVED_ROLES or name.startswith(RESERVED_ROLE_PREFIXES):
         return (
             "must not be a role reserved by PostgreSQL or CloudNativePG "
@@ -63,13 +72,18 @@ def identifier_problem(name: str) -> str | None:
     if name in RESERVED_DATABASES:
         return "must not be a reserved database (postgres, template0, template1)"
     if not kubernetes_name(name):
-        return "must contain at least one letter or digit, so that it maps to a Kubernetes name"
+        return (
+            "must contain at least one letter a-z (of either case) or digit 0-9, so that it "
+            "maps to a Kubernetes name"
+        )
     return None
 
 
 def kubernetes_name(name: str) -> str:
-    """The Kubernetes object name for a PostgreSQL name: home_assistant -> home-assistant."""
-    return name.replace("_", "-").strip("-")
+    """The Kubernetes object name for a PostgreSQL name: lower case, every other
+    character a '-', none at either end: home_assistant and Home_Assistant ->
+    home-assistant."""
+    return _NOT_IN_KUBERNETES_NAMES.sub("-", name.lower()).strip("-")
 
 
 def dns1123_label_problem(value: str) -> str | None:

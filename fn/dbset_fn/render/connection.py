@@ -6,13 +6,18 @@ CloudNativePG gives its bootstrap `<cluster>-app` Secret `username`, `user`,
 from any namespace, and the Pooler's address when there is one.
 
 The password is only known to ESO, so the keys holding it are Go templates that ESO's
-template engine (v2: Go's text/template with Sprig) renders. Where it sits inside a
-URI or a pgpass line it is escaped there, so any password works.
+template engine (v2: Go's text/template with Sprig) renders, and every key of a
+template is one: literal text in them is escaped for Go (`{{` starts an action).
+Names and the password are escaped where they land: percent-encoded in URIs (libpq
+and pgjdbc decode them), `\\` and `:` escaped in a pgpass line. So any name
+PostgreSQL takes and any password work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
+from urllib.parse import quote
 
 from ..model import DatabaseEntry
 
@@ -50,40 +55,61 @@ class Endpoint(NamedTuple):
         return f"{self.host}.svc.{self.domain}"
 
 
+def go_literal(text: str) -> str:
+    """Template text that Go writes out as text: only `{{` starts an action, and
+    `{{"{{"}}` is an action that writes `{{`."""
+    return text.replace("{{", '{{"{{"}}')
+
+
 def connection_keys(entry: DatabaseEntry, endpoint: Endpoint) -> dict[str, str]:
-    """The app Secret's keys; without a password (trust), the keys that would hold one
-    are left out and the URIs name only the user."""
-    user = database = entry.name
-    keys = {"username": user, "user": user}
+    """The app Secret's keys. With a password they are ESO template text; without one
+    (trust) they are the values themselves, the keys that would hold a password are
+    left out and the URIs name only the user."""
+    text: Callable[[str], str] = go_literal if entry.has_password else str
+    name, host = entry.name, endpoint.host
+    keys = {"username": text(name), "user": text(name)}
     if entry.has_password:
         keys["password"] = PASSWORD_VALUE
-    keys |= {"dbname": database, "host": endpoint.host, "port": PORT}
+    keys |= {"dbname": text(name), "host": text(host), "port": PORT}
     if entry.has_password:
-        keys["pgpass"] = f"{endpoint.host}:{PORT}:{database}:{user}:{PASSWORD_IN_PGPASS}\n"
+        fields = ":".join(_in_pgpass(field) for field in (host, PORT, name, name))
+        keys["pgpass"] = f"{text(fields)}:{PASSWORD_IN_PGPASS}\n"
     keys |= {
-        "uri": _uri(entry, endpoint.host),
-        "jdbc-uri": _jdbc_uri(entry, endpoint.host),
-        "fqdn-uri": _uri(entry, endpoint.fqdn),
-        "fqdn-jdbc-uri": _jdbc_uri(entry, endpoint.fqdn),
+        "uri": _uri(entry, host, text),
+        "jdbc-uri": _jdbc_uri(entry, host, text),
+        "fqdn-uri": _uri(entry, endpoint.fqdn, text),
+        "fqdn-jdbc-uri": _jdbc_uri(entry, endpoint.fqdn, text),
     }
     if endpoint.pooler is not None:
         pooler_host = f"{endpoint.pooler.name}.{endpoint.namespace}"
         # PgBouncer in transaction mode cannot keep server-side prepared statements.
         extra = "&prepareThreshold=0" if endpoint.pooler.transaction_mode else ""
         keys |= {
-            "pooler-host": pooler_host,
-            "pooler-uri": _uri(entry, pooler_host),
-            "pooler-jdbc-uri": _jdbc_uri(entry, pooler_host) + extra,
+            "pooler-host": text(pooler_host),
+            "pooler-uri": _uri(entry, pooler_host, text),
+            "pooler-jdbc-uri": _jdbc_uri(entry, pooler_host, text) + extra,
         }
     return keys
 
 
-def _uri(entry: DatabaseEntry, host: str) -> str:
-    userinfo = f"{entry.name}:{PASSWORD_IN_USERINFO}" if entry.has_password else entry.name
-    return f"postgresql://{userinfo}@{host}:{PORT}/{entry.name}"
+def _in_pgpass(field: str) -> str:
+    return field.replace("\\", "\\\\").replace(":", "\\:")
 
 
-def _jdbc_uri(entry: DatabaseEntry, host: str) -> str:
+def _in_url(name: str) -> str:
+    """Percent-encoded, so that libpq and pgjdbc decode it to the name; a space is
+    %20, which both read as a space ("+" would be one only in a query)."""
+    return quote(name, safe="")
+
+
+def _uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
+    user = text(_in_url(entry.name))
+    userinfo = f"{user}:{PASSWORD_IN_USERINFO}" if entry.has_password else user
+    return f"postgresql://{userinfo}@{text(host)}:{PORT}/{text(_in_url(entry.name))}"
+
+
+def _jdbc_uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
     """CloudNativePG's form: the password, then the user, as query parameters."""
     password = f"password={PASSWORD_IN_QUERY}&" if entry.has_password else ""
-    return f"jdbc:postgresql://{host}:{PORT}/{entry.name}?{password}user={entry.name}"
+    name = text(_in_url(entry.name))
+    return f"jdbc:postgresql://{text(host)}:{PORT}/{name}?{password}user={name}"

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..kinds import EXTERNAL_SECRET, PASSWORD, secret_claim
 from ..model import RELOAD_LABEL, DatabaseEntry, PasswordRef, SecretStoreRef, Spec
-from .connection import PASSWORD_VALUE, Endpoint, connection_keys
+from .connection import PASSWORD_VALUE, Endpoint, connection_keys, go_literal
 from .password_generator import password_generator_name
 from .rendered import Rendered, metadata
 
@@ -50,7 +50,7 @@ def _generated_secret(entry: DatabaseEntry, spec: Spec) -> PasswordRef:
 
 
 def _basic_auth(entry: DatabaseEntry) -> dict[str, str]:
-    return {"username": entry.name, "password": PASSWORD_VALUE}
+    return {"username": go_literal(entry.name), "password": PASSWORD_VALUE}
 
 
 def _external_secret(
@@ -107,9 +107,18 @@ def _target(
         **(policies or {}),
         "template": {
             "type": "kubernetes.io/basic-auth",
-            "metadata": secret_metadata(spec),
+            "metadata": _in_template(secret_metadata(spec)),
             "data": data,
         },
+    }
+
+
+def _in_template(metadata: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """ESO renders the values of the template's labels and annotations as Go templates
+    too (v2.9.0 runtime/template/v2/template.go, valueScopeApply)."""
+    return {
+        part: {key: go_literal(value) for key, value in values.items()}
+        for part, values in metadata.items()
     }
 
 
