@@ -19,6 +19,9 @@ from .model import (
     DatabaseEntry,
     DatabaseOptions,
     DatabaseSet,
+    Extension,
+    GeneratedPassword,
+    PasswordSource,
     Spec,
 )
 from .problems import InvalidConfig, Problem, problems_of, yaml_names
@@ -42,7 +45,34 @@ def load_database_set(function_config: Item | None) -> DatabaseSet:
     problems = list(_spec_problems(database_set.spec))
     if problems:
         raise InvalidConfig(problems)
-    return database_set
+    return database_set.model_copy(update={"spec": _spelled_out(database_set.spec)})
+
+
+def _spelled_out(spec: Spec) -> Spec:
+    """The set as the rest of the function reads it: the generator's spellings
+    (passwordGeneration, extensions) turned into ours, and an entry without a password
+    source given what spec.entriesWithoutPassword says."""
+    return spec.model_copy(
+        update={"databases": [_entry_spelled_out(entry, spec) for entry in spec.databases]}
+    )
+
+
+def _entry_spelled_out(entry: DatabaseEntry, spec: Spec) -> DatabaseEntry:
+    update: dict[str, Any] = {}
+    if entry.passwordGeneration is not None:
+        update |= {
+            "password": PasswordSource(generate=entry.passwordGeneration),
+            "passwordGeneration": None,
+        }
+    elif not entry.has_password and spec.entriesWithoutPassword == "generate":
+        update["password"] = PasswordSource(generate=GeneratedPassword())
+    if entry.extensions is not None:
+        extensions = [Extension(name=name) for name in entry.extensions]
+        update |= {
+            "database": entry.database.model_copy(update={"extensions": extensions}),
+            "extensions": None,
+        }
+    return entry.model_copy(update=update) if update else entry
 
 
 def _missing_config_message() -> str:
@@ -96,6 +126,7 @@ def _spec_problems(spec: Spec) -> Iterator[Problem]:
             spec.connection.pooler,
         )
     yield from _entry_problems(spec.databases)
+    yield from _without_password_problems(spec)
     for position, entry in enumerate(spec.databases):
         yield from _database_option_problems(entry, position, spec.databaseDefaults)
 
@@ -137,6 +168,51 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[Problem]:
         first_with_kubernetes_name.setdefault(entry.kubernetes_name, position)
         yield from _password_problems(entry, where, field)
         yield from _role_problems(entry, where, field)
+        if entry.extensions is not None and entry.database.extensions is not None:
+            yield Problem(
+                f"{field}.extensions",
+                f"{where} must list its extensions once, but sets extensions and "
+                "database.extensions (extensions is the TypeScript generator's short form); "
+                "keep one",
+                entry.extensions,
+            )
+        yield from _twice(
+            entry.extensions or [], "extensions", f"{where}.extensions", f"{field}.extensions"
+        )
+
+
+# Fields the TypeScript generator had only in its later version.
+LATER_FIELDS = ("passwordGeneration", "extensions")
+
+
+def _without_password_problems(spec: Spec) -> Iterator[Problem]:
+    """An entry without a password source meant trust in the generator's first version
+    and a generated password in its later one: a set with later fields must say which."""
+    if spec.entriesWithoutPassword is not None:
+        return
+    without = [
+        (position, entry) for position, entry in enumerate(spec.databases) if not entry.has_password
+    ]
+    later = next(
+        (
+            (position, field)
+            for position, entry in enumerate(spec.databases)
+            for field in LATER_FIELDS
+            if getattr(entry, field) is not None
+        ),
+        None,
+    )
+    if not without or later is None:
+        return
+    position, entry = without[0]
+    yield Problem(
+        "spec.entriesWithoutPassword",
+        "spec.entriesWithoutPassword must be set when an entry has no password source and "
+        f"the set uses the TypeScript generator's later fields: {entry_path(position, entry)} "
+        f"has none, which meant trust in its first version and a generated password in its "
+        f"later one, and spec.databases[{later[0]}].{later[1]} is a later field; set "
+        "entriesWithoutPassword: generate (the later meaning) or trust (the first)",
+    )
 
 
 def _role_problems(entry: DatabaseEntry, where: str, field: str) -> Iterator[Problem]:
@@ -171,6 +247,19 @@ def _role_problems(entry: DatabaseEntry, where: str, field: str) -> Iterator[Pro
             "keep only comment",
             role.comment,
         )
+
+
+def _twice(names: list[str], what: str, shown: str, field: str) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            yield Problem(
+                field,
+                f"{shown} must name each of its {what} once, but {quoted(name)} appears more "
+                "than once; merge them",
+                name,
+            )
+        seen.add(name)
 
 
 _PROVIDER_OF = {"builtinLocale": "builtin", "icuLocale": "icu", "icuRules": "icu"}
@@ -208,32 +297,33 @@ def _database_option_problems(
                 options[option],
             )
     for option in ("extensions", "schemas"):
-        seen: set[str] = set()
-        for item in options.get(option, []):
-            if item["name"] in seen:
-                shown, field = where(option)
-                yield Problem(
-                    field,
-                    f"{shown} must name each of its {option} once, but {quoted(item['name'])} "
-                    "appears more than once; merge them",
-                    item["name"],
-                )
-            seen.add(item["name"])
+        names = [item["name"] for item in options.get(option, [])]
+        yield from _twice(names, option, *where(option))
 
 
 def _password_problems(entry: DatabaseEntry, where: str, field: str) -> Iterator[Problem]:
     sources = entry.password_sources
-    if len(sources) > 1:
+    if sources == ["password.generate", "passwordGeneration"]:
+        yield Problem(
+            f"{field}.passwordGeneration",
+            f"{where} must spell its generated password once, but sets password.generate "
+            "and passwordGeneration (the TypeScript generator's spelling of it); keep one",
+            None,
+        )
+    elif len(sources) > 1:
         yield Problem(
             f"{field}.{sources[1]}",
             f"{where} must set at most one password source (bitwardenPasswordId, passwordRef "
             f"or password.generate), but sets {' and '.join(sources)}; keep one",
             None,
         )
-    if entry.password is None:
+    if entry.passwordGeneration is not None:
+        generate, spelled = entry.passwordGeneration, "passwordGeneration"
+    elif entry.password is not None:
+        generate, spelled = entry.password.generate, "password.generate"
+    else:
         return
-    generate = entry.password.generate
-    shown, generated = f"{where}.password.generate", f"{field}.password.generate"
+    shown, generated = f"{where}.{spelled}", f"{field}.{spelled}"
     if generate.digits + generate.symbols > generate.length:
         yield Problem(
             f"{generated}.length",

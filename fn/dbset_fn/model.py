@@ -485,10 +485,18 @@ class DatabaseEntry(Model):
     password: PasswordSource | None = Field(
         None,
         description=(
-            "A password ESO generates once. At most one password source; with none the role "
-            "has no password (trust authentication)."
+            "A password ESO generates once. At most one password source; with none, "
+            "spec.entriesWithoutPassword says what the entry gets."
         ),
         examples=[{"generate": {"length": 48}}],
+    )
+    passwordGeneration: GeneratedPassword | None = Field(
+        None,
+        description=(
+            "The TypeScript generator's spelling of password.generate, pasted as it was: the "
+            "same fields, the same meaning. At most one password source."
+        ),
+        examples=[{"length": 40, "digits": 10, "symbols": 0}],
     )
     appNamespace: Label | None = Field(
         None,
@@ -519,6 +527,14 @@ class DatabaseEntry(Model):
         ),
         examples=[{"localeProvider": "icu", "icuLocale": "de-DE"}],
     )
+    extensions: list[NotEmpty] | None = Field(
+        None,
+        description=(
+            "Short for database.extensions, as the TypeScript generator had it: the names of "
+            "extensions to install, each with CNPG's defaults. Not with database.extensions."
+        ),
+        examples=[["uuid-ossp", "vector"]],
+    )
 
     @property
     def kubernetes_name(self) -> str:
@@ -535,11 +551,13 @@ class DatabaseEntry(Model):
 
     @property
     def password_sources(self) -> list[str]:
-        """The password fields set; more than one is an error, none means trust."""
+        """The password fields set; more than one is an error, none means trust (once
+        spec.entriesWithoutPassword has been applied, see config.py)."""
         set_fields = {
             "bitwardenPasswordId": self.bitwardenPasswordId,
             "passwordRef": self.passwordRef,
             "password.generate": self.password,
+            "passwordGeneration": self.passwordGeneration,
         }
         return [name for name, value in set_fields.items() if value is not None]
 
@@ -594,6 +612,17 @@ class Spec(Model):
             "the Cluster's namespace into the app's."
         ),
         examples=[{"kind": "SecretStore", "name": "postgres-secrets"}],
+    )
+    entriesWithoutPassword: Literal["trust", "generate"] | None = Field(
+        None,
+        description=(
+            "What an entry without a password source gets: trust (no password, as in the "
+            "TypeScript generator's first version) or generate (a password ESO generates, as "
+            "in its later one). Default: trust; must be set when the set uses a later "
+            "field (roleOnly, an entry's cluster, extensions, passwordGeneration) and an "
+            "entry has no password source."
+        ),
+        examples=["generate"],
     )
     refreshInterval: Duration = Field(
         "1h",
