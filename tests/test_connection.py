@@ -56,6 +56,7 @@ CASES = {
     "generated-password-with-app-namespace": "password.generate",
     "trust-with-app-namespace": "trust",
     "names-as-postgresql-takes-them": "names",
+    "role-only": "roleOnly",
 }
 
 
@@ -195,14 +196,16 @@ def test_the_app_connects_with_the_uris_of_its_secret(
 def test_the_app_connects_with_the_pgpass_of_its_secret(
     case: str, server: int, render_template, tmp_path: Path
 ) -> None:
+    """A role-only login has no database of its own: its line serves any."""
     for role, secret in _with_password(app_secrets(case, render_template)):
         pgpass = tmp_path / f"{kubernetes_name(role)}.pgpass"
         pgpass.write_text(secret["pgpass"].replace(":5432:", f":{server}:", 1))
         pgpass.chmod(0o600)
+        database = secret.get("dbname", "postgres")
         conninfo = (
-            f"host={secret['host']} port={server} dbname={_quoted(role)} user={_quoted(role)}"
+            f"host={secret['host']} port={server} dbname={_quoted(database)} user={_quoted(role)}"
         )
-        assert who_connects(conninfo, pgpass) == f"{role}@{role}"
+        assert who_connects(conninfo, pgpass) == f"{role}@{database}"
 
 
 def _with_password(secrets: Iterator[tuple[str, dict[str, str], bool]]) -> Iterator[tuple]:

@@ -179,10 +179,11 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[Problem]:
         yield from _twice(
             entry.extensions or [], "extensions", f"{where}.extensions", f"{field}.extensions"
         )
+        yield from _role_only_problems(entry, where, field)
 
 
 # Fields the TypeScript generator had only in its later version.
-LATER_FIELDS = ("passwordGeneration", "extensions")
+LATER_FIELDS = ("roleOnly", "passwordGeneration", "extensions")
 
 
 def _without_password_problems(spec: Spec) -> Iterator[Problem]:
@@ -198,7 +199,7 @@ def _without_password_problems(spec: Spec) -> Iterator[Problem]:
             (position, field)
             for position, entry in enumerate(spec.databases)
             for field in LATER_FIELDS
-            if getattr(entry, field) is not None
+            if field in entry.model_fields_set
         ),
         None,
     )
@@ -213,6 +214,20 @@ def _without_password_problems(spec: Spec) -> Iterator[Problem]:
         f"later one, and spec.databases[{later[0]}].{later[1]} is a later field; set "
         "entriesWithoutPassword: generate (the later meaning) or trust (the first)",
     )
+
+
+def _role_only_problems(entry: DatabaseEntry, where: str, field: str) -> Iterator[Problem]:
+    """A role-only entry has no database to give options to."""
+    if not entry.roleOnly:
+        return
+    for option in ("extensions", "database"):
+        if option in entry.model_fields_set:
+            yield Problem(
+                f"{field}.{option}",
+                f"{where}.{option} must not be set when roleOnly is true, as the entry has no "
+                "database; remove it, or roleOnly",
+                None,
+            )
 
 
 def _role_problems(entry: DatabaseEntry, where: str, field: str) -> Iterator[Problem]:

@@ -80,7 +80,8 @@ def _rendered_for(entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[
     documents = []
     if spec.roleOutput == "databaseRole":  # the owner first, as CloudNativePG creates them
         documents.append(database_role_for(entry, spec, endpoint.cluster, namespace))
-    documents.append(database_for(entry, spec.databaseDefaults, endpoint.cluster, namespace))
+    if not entry.roleOnly:
+        documents.append(database_for(entry, spec.databaseDefaults, endpoint.cluster, namespace))
     if not entry.present:
         return documents
     if entry.password is not None:

@@ -466,6 +466,15 @@ class DatabaseEntry(Model):
         description="absent drops the database and the role (the entry stays until they are gone).",
         examples=["absent"],
     )
+    roleOnly: bool = Field(
+        False,
+        description=(
+            "A login role and its credentials without a database of its own (a reporting "
+            "login, say): no Database object, no database options. Its app Secret has no "
+            "dbname and no URIs, and its pgpass line matches any database."
+        ),
+        examples=[True],
+    )
     comment: str | None = Field(
         None, description="The role's comment.", examples=["ROMM database owner"]
     )

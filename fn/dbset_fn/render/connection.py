@@ -64,36 +64,50 @@ def go_literal(text: str) -> str:
 def connection_keys(entry: DatabaseEntry, endpoint: Endpoint) -> dict[str, str]:
     """The app Secret's keys. With a password they are ESO template text; without one
     (trust) they are the values themselves, the keys that would hold a password are
-    left out and the URIs name only the user."""
+    left out and the URIs name only the user. A role-only entry has no database: no
+    dbname, no URIs, and a pgpass line for any database."""
     text: Callable[[str], str] = go_literal if entry.has_password else str
     name, host = entry.name, endpoint.host
     keys = {"username": text(name), "user": text(name)}
     if entry.has_password:
         keys["password"] = PASSWORD_VALUE
-    keys |= {"dbname": text(name), "host": text(host), "port": PORT}
+    if not entry.roleOnly:
+        keys["dbname"] = text(name)
+    keys |= {"host": text(host), "port": PORT}
     if entry.has_password:
-        fields = ":".join(_in_pgpass(field) for field in (host, PORT, name, name))
+        database = "*" if entry.roleOnly else _in_pgpass(name)
+        fields = f"{_in_pgpass(host)}:{PORT}:{database}:{_in_pgpass(name)}"
         keys["pgpass"] = f"{text(fields)}:{PASSWORD_IN_PGPASS}\n"
-    keys |= {
-        "uri": _uri(entry, host, text),
-        "jdbc-uri": _jdbc_uri(entry, host, text),
-        "fqdn-uri": _uri(entry, endpoint.fqdn, text),
-        "fqdn-jdbc-uri": _jdbc_uri(entry, endpoint.fqdn, text),
-    }
-    if endpoint.pooler is not None:
-        pooler_host = f"{endpoint.pooler.name}.{endpoint.namespace}"
-        # PgBouncer in transaction mode cannot keep server-side prepared statements.
-        extra = "&prepareThreshold=0" if endpoint.pooler.transaction_mode else ""
+    if not entry.roleOnly:
         keys |= {
-            "pooler-host": text(pooler_host),
-            "pooler-uri": _uri(entry, pooler_host, text),
-            "pooler-jdbc-uri": _jdbc_uri(entry, pooler_host, text) + extra,
+            "uri": _uri(entry, host, text),
+            "jdbc-uri": _jdbc_uri(entry, host, text),
+            "fqdn-uri": _uri(entry, endpoint.fqdn, text),
+            "fqdn-jdbc-uri": _jdbc_uri(entry, endpoint.fqdn, text),
         }
+    if endpoint.pooler is not None:
+        keys |= _pooler_keys(entry, endpoint, endpoint.pooler, text)
     return keys
 
 
+def _pooler_keys(
+    entry: DatabaseEntry, endpoint: Endpoint, pooler: Pooler, text: Callable[[str], str]
+) -> dict[str, str]:
+    host = f"{pooler.name}.{endpoint.namespace}"
+    if entry.roleOnly:
+        return {"pooler-host": text(host)}
+    # PgBouncer in transaction mode cannot keep server-side prepared statements.
+    extra = "&prepareThreshold=0" if pooler.transaction_mode else ""
+    return {
+        "pooler-host": text(host),
+        "pooler-uri": _uri(entry, host, text),
+        "pooler-jdbc-uri": _jdbc_uri(entry, host, text) + extra,
+    }
+
+
 def _in_pgpass(field: str) -> str:
-    return field.replace("\\", "\\\\").replace(":", "\\:")
+    """`\\` and `:` escaped; a field that is only `*` would match anything unescaped."""
+    return "\\*" if field == "*" else field.replace("\\", "\\\\").replace(":", "\\:")
 
 
 def _in_url(name: str) -> str:
