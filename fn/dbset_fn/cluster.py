@@ -19,7 +19,7 @@ from typing import Any
 from .kinds import CLUSTER
 from .krm import FUNCTION_CONFIG, CannotEdit, Item, KubeObject, Result, error, quoted
 from .krm.edits import Created
-from .model import Spec
+from .model import ClusterRef, DatabaseEntry, EntryClusterRef
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
 from .render import managed_role_for
 
@@ -27,8 +27,10 @@ ROLES = ("spec", "managed", "roles")
 RECORD = ("metadata", "annotations", MANAGED_ROLES)
 
 
-def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Result]]:
-    wanted = spec.cluster
+def find_cluster(
+    items: list[Item], wanted: ClusterRef | EntryClusterRef, field: str = "spec.cluster"
+) -> tuple[Item | None, list[Result]]:
+    """The one Cluster in items that wanted names; field is where wanted was written."""
     clusters = [  # a Cluster without a name is no Cluster CloudNativePG would run
         obj
         for obj in items
@@ -43,26 +45,26 @@ def find_cluster(items: list[Item], spec: Spec) -> tuple[Item | None, list[Resul
     if len(matches) == 1:
         return matches[0], []
     if not clusters:
-        return None, [error(_no_cluster_message(items), FUNCTION_CONFIG, field_path="spec.cluster")]
+        return None, [error(_no_cluster_message(items), FUNCTION_CONFIG, field_path=field)]
     found = ", ".join(cluster.describe() for cluster in matches or clusters)
     if not matches:
         asked = {"name": wanted.name, "namespace": wanted.namespace}
-        field, value = next((f, v) for f, v in asked.items() if v is not None)
+        part, value = next((f, v) for f, v in asked.items() if v is not None)
         given = " and ".join(f"{f} {quoted(v)}" for f, v in asked.items() if v is not None)
         message = (
-            f"spec.cluster ({given}) must match a CloudNativePG Cluster in the input, "
+            f"{field} ({given}) must match a CloudNativePG Cluster in the input, "
             f"but none matches; the input has {found}"
         )
         return None, [
-            error(message, FUNCTION_CONFIG, field_path=f"spec.cluster.{field}", current_value=value)
+            error(message, FUNCTION_CONFIG, field_path=f"{field}.{part}", current_value=value)
         ]
     advice = (
-        "set spec.cluster.namespace to choose one"
+        f"set {field}.namespace to choose one"
         if wanted.name is not None
-        else "set spec.cluster.name (and namespace) to choose one"
+        else f"set {field}.name (and namespace) to choose one"
     )
-    message = f"spec.cluster must pick one Cluster, but {len(matches)} match: {found}; {advice}"
-    return None, [error(message, FUNCTION_CONFIG, field_path="spec.cluster")]
+    message = f"{field} must pick one Cluster, but {len(matches)} match: {found}; {advice}"
+    return None, [error(message, FUNCTION_CONFIG, field_path=field)]
 
 
 def _no_cluster_message(items: list[Item]) -> str:
@@ -77,9 +79,15 @@ def _no_cluster_message(items: list[Item]) -> str:
     )
 
 
-def extend_roles(cluster: Item, spec: Spec, set_name: str) -> tuple[Item, list[Result]]:
-    """The Cluster with the set's roles in spec.managed.roles and the record updated;
-    on a problem, the Cluster as it was and the errors."""
+Entries = list[tuple[int, DatabaseEntry]]  # entries on one Cluster, with their places
+
+
+def extend_roles(
+    cluster: Item, entries: Entries, as_managed_roles: bool, set_name: str
+) -> tuple[Item, list[Result]]:
+    """The Cluster with the roles of the set's entries on it in spec.managed.roles (none
+    when roles are DatabaseRole objects) and the record updated; on a problem, the
+    Cluster as it was and the errors."""
     obj = cluster.parse()
     problems = list(_shape_problems(cluster, obj))
     if problems:
@@ -89,13 +97,11 @@ def extend_roles(cluster: Item, spec: Spec, set_name: str) -> tuple[Item, list[R
     except ValueError as problem:
         return cluster, [error(str(problem), cluster, field_path="metadata.annotations")]
     wanted = (
-        {entry.name: managed_role_for(entry) for entry in spec.databases}
-        if spec.roleOutput == "managedRoles"
-        else {}
+        {entry.name: managed_role_for(entry) for _, entry in entries} if as_managed_roles else {}
     )
     mine = set(record.owners.get(set_name, []))
     existing = obj.get(*ROLES) or []
-    problems = list(_claimed_roles(cluster, spec, set_name, record, existing, mine))
+    problems = list(_claimed_roles(cluster, entries, set_name, record, existing, mine))
     if problems:
         return cluster, problems
     try:  # the record first, while the Cluster is small on a first run
@@ -133,7 +139,7 @@ def _shape_problems(cluster: Item, obj: KubeObject) -> Iterator[Result]:
 
 def _claimed_roles(
     cluster: Item,
-    spec: Spec,
+    entries: Entries,
     set_name: str,
     record: RolesRecord,
     existing: list[Any],
@@ -142,7 +148,7 @@ def _claimed_roles(
     """Roles the set wants that someone else has: another DatabaseSet or a person."""
     owner_of_role = {role: owner for owner, roles in record.owners.items() for role in roles}
     present = {role.get("name") for role in existing if isinstance(role, dict)}
-    for position, entry in enumerate(spec.databases):
+    for position, entry in entries:
         if entry.name in mine:
             continue
         owner = owner_of_role.get(entry.name)

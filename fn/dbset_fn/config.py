@@ -183,7 +183,7 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[Problem]:
 
 
 # Fields the TypeScript generator had only in its later version.
-LATER_FIELDS = ("roleOnly", "passwordGeneration", "extensions")
+LATER_FIELDS = ("roleOnly", "cluster", "passwordGeneration", "extensions")
 
 
 def _without_password_problems(spec: Spec) -> Iterator[Problem]:

@@ -27,14 +27,15 @@ MADE_TOGETHER = 50  # objects written to text at once: fast enough, and few kept
 def generate(
     spec: Spec,
     set_name: str,
-    endpoint: Endpoint,
+    endpoints: list[Endpoint],
     previous: dict[ObjectKey, Item],
     config_dir: str,
 ) -> Iterator[Generated]:
     """Per entry: its DatabaseRole (when roles are objects) and Database, its password
-    generator, then its credentials in the Cluster's namespace and in the app's; each
-    marked as the set's and placed in its file. Made fifty at a time, as text."""
-    rendered = _placed(spec, set_name, endpoint, previous, config_dir)
+    generator, then its credentials in its Cluster's namespace and in the app's; each
+    marked as the set's and placed in its file. Made fifty at a time, as text.
+    endpoints holds each entry's Cluster, by the entry's place."""
+    rendered = _placed(spec, set_name, endpoints, previous, config_dir)
     while batch := list(itertools.islice(rendered, MADE_TOGETHER)):
         objects = Item.new([made.document for _, made in batch])
         for (position, made), obj in zip(batch, objects, strict=True):
@@ -44,11 +45,11 @@ def generate(
 def _placed(
     spec: Spec,
     set_name: str,
-    endpoint: Endpoint,
+    endpoints: list[Endpoint],
     previous: dict[ObjectKey, Item],
     config_dir: str,
 ) -> Iterator[tuple[int, Rendered]]:
-    for position, entry in enumerate(spec.databases):
+    for position, (entry, endpoint) in enumerate(zip(spec.databases, endpoints, strict=True)):
         for made in _rendered_for(entry, spec, endpoint):
             document = made.document
             metadata = document["metadata"]

@@ -40,6 +40,7 @@ class Kind(NamedTuple):
     group: str
     version: str
     kind: str
+    immutable: tuple[str, ...] = ()  # dotted paths Kubernetes refuses to change once set
 
     @property
     def api_version(self) -> str:
@@ -51,11 +52,19 @@ class Kind(NamedTuple):
 
 CLUSTER = Kind("postgresql.cnpg.io", "v1", "Cluster")
 POOLER = Kind("postgresql.cnpg.io", "v1", "Pooler")
-DATABASE = Kind("postgresql.cnpg.io", "v1", "Database")
-DATABASE_ROLE = Kind("postgresql.cnpg.io", "v1", "DatabaseRole")
+# The CRDs' CEL rules `self == oldSelf` (CloudNativePG 1.30).
+_DATABASE_IMMUTABLE = "name cluster template encoding locale localeCollate localeCType"
+_DATABASE_IMMUTABLE += " localeProvider collationVersion builtinLocale icuLocale icuRules"
+DATABASE = Kind(
+    "postgresql.cnpg.io",
+    "v1",
+    "Database",
+    tuple(f"spec.{field}" for field in _DATABASE_IMMUTABLE.split()),
+)
+DATABASE_ROLE = Kind("postgresql.cnpg.io", "v1", "DatabaseRole", ("spec.name", "spec.cluster"))
 EXTERNAL_SECRET = Kind("external-secrets.io", "v1", "ExternalSecret")
 PASSWORD = Kind("generators.external-secrets.io", "v1alpha1", "Password")
-SECRET = Kind("", "v1", "Secret")
+SECRET = Kind("", "v1", "Secret", ("type",))
 
 GENERATED = (DATABASE, DATABASE_ROLE, EXTERNAL_SECRET, PASSWORD, SECRET)
 """What a DatabaseSet generates: only objects of these kinds are ever pruned."""

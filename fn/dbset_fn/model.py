@@ -200,6 +200,17 @@ class ClusterRef(Model):
     )
 
 
+class EntryClusterRef(Model):
+    """Another CloudNativePG Cluster in the input, for one entry."""
+
+    name: str = Field(description="The Cluster's metadata.name.", examples=["vector-pg17"])
+    namespace: str | None = Field(
+        None,
+        description="The Cluster's metadata.namespace. Default: the set's Cluster's.",
+        examples=["postgres"],
+    )
+
+
 class SecretStoreRef(Model):
     """An External Secrets Operator store."""
 
@@ -285,9 +296,10 @@ class Connection(Model):
     pooler: Subdomain | None = Field(
         None,
         description=(
-            "The CNPG Pooler (in the input, of the target Cluster) whose address the app Secrets "
+            "The CNPG Pooler (in the input, of the set's Cluster) whose address the app Secrets "
             "carry as pooler-host, pooler-uri and pooler-jdbc-uri. Default: the Cluster's only "
-            "read-write Pooler, none if there is none."
+            "read-write Pooler, none if there is none; an entry on another Cluster always gets "
+            "that Cluster's default."
         ),
         examples=["prod-pg17-pooler-rw"],
     )
@@ -465,6 +477,16 @@ class DatabaseEntry(Model):
         "present",
         description="absent drops the database and the role (the entry stays until they are gone).",
         examples=["absent"],
+    )
+    cluster: str | EntryClusterRef | None = Field(
+        None,
+        description=(
+            "Another Cluster in the input for this entry: its name (in the set's Cluster's "
+            "namespace) or {name, namespace}. Its role goes into that Cluster, its objects "
+            "into that Cluster's namespace, and its app is told that Cluster's addresses. "
+            "Default: the set's Cluster."
+        ),
+        examples=["vector-pg17", {"name": "vector-pg17", "namespace": "postgres"}],
     )
     roleOnly: bool = Field(
         False,

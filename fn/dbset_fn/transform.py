@@ -2,57 +2,88 @@
 
 Everything the set generated on an earlier run is taken out and generated anew, so
 the output depends only on the config and the objects the set does not own: a
-second run changes nothing, and a removed entry leaves nothing behind. The Cluster
-gains its roles by an edit of its text (cluster.py); every other input item goes
-out as it came.
+second run changes nothing, and a removed entry leaves nothing behind. Each Cluster
+the set's entries go to (targets.py) gains their roles by an edit of its text
+(cluster.py); every other input item goes out as it came.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .cluster import extend_roles, find_cluster
+from .cluster import extend_roles
 from .collisions import RoleClaim, collisions
 from .generate import generate
+from .immutable import immutable_changes
 from .kinds import role_claim
 from .krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted, warning
 from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
-from .pooler import choose_pooler
 from .render import Endpoint
+from .targets import Target, targets_of
 
 
 def transform(
     items: list[Item], spec: Spec, set_name: str, config_dir: str = ""
 ) -> tuple[list[Item], list[Result]]:
-    """Extend the target Cluster and append the set's objects; on error, items as given.
+    """Extend the set's Clusters and append the set's objects; on error, items as given.
 
     config_dir is the package directory of the DatabaseSet's file: generated objects
     without an earlier path are placed under it.
     """
-    cluster, results = find_cluster(items, spec)
-    if cluster is None:
-        return items, results
-    pooler, results = choose_pooler(items, cluster, spec.connection)
+    targets, results = targets_of(items, spec, set_name)
+    results += list(copies_out_of_reach(targets, spec))
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
-    if has_errors(results):
+    if has_errors(results) or not targets:
         return items, results
-    runs_in = cluster.namespace or spec.cluster.namespace or "default"
-    domain = spec.connection.clusterDomain
-    endpoint = Endpoint(cluster.name, runs_in, domain, pooler, cluster.namespace)
-    extended, problems = extend_roles(cluster, spec, set_name)
-    results += problems
+    extended: dict[int, Item] = {}
+    as_managed_roles = spec.roleOutput == "managedRoles"
+    for target in targets:
+        new, problems = extend_roles(target.cluster, target.entries, as_managed_roles, set_name)
+        extended[id(target.cluster)] = new
+        results += problems
     previous = {key_of(obj): obj for obj in owned}
-    kept = [extended if obj is cluster else obj for obj in items if owner_of(obj) != set_name]
-    generated = list(generate(spec, set_name, endpoint, previous, config_dir))
-    results += collisions(generated, managed_role_claims(cluster, spec), kept, spec, set_name)
+    kept = [extended.get(id(obj), obj) for obj in items if owner_of(obj) != set_name]
+    endpoints = _endpoints_of_entries(targets, len(spec.databases))
+    generated = list(generate(spec, set_name, endpoints, previous, config_dir))
+    results += collisions(generated, managed_role_claims(targets, spec), kept, spec, set_name)
+    results += immutable_changes(generated, previous, spec)
     if has_errors(results):
         return items, results
     regenerated = {key_of(new.obj) for new in generated}
     pruned = [obj for key, obj in previous.items() if key not in regenerated]
     results += list(removal_warnings(pruned, spec))
     return kept + [new.obj for new in generated], results
+
+
+def _endpoints_of_entries(targets: list[Target], count: int) -> list[Endpoint]:
+    """Each entry's Cluster's endpoint, by the entry's place."""
+    by_place = {place: target.endpoint for target in targets for place, _ in target.entries}
+    return [by_place[place] for place in range(count)]
+
+
+def copies_out_of_reach(targets: list[Target], spec: Spec) -> Iterator[Result]:
+    """An app's copy of a generated password is read from the Cluster's namespace through
+    spec.clusterNamespaceStore, whose kubernetes provider reads one namespace: the set's
+    Cluster's. A generated password on a Cluster elsewhere cannot reach its app."""
+    home = targets[0].endpoint.namespace if targets else ""
+    for _, entries, endpoint in targets[1:]:
+        if endpoint.namespace == home:
+            continue
+        for position, entry in entries:
+            if entry.password is None or entry.appNamespace in (None, endpoint.namespace):
+                continue
+            yield error(
+                f"spec.databases[{position}] ({quoted(entry.name)}) must not copy a generated "
+                f"password to namespace {quoted(entry.appNamespace)} from its Cluster's namespace "
+                f"{quoted(endpoint.namespace)}, as spec.clusterNamespaceStore reads the set's "
+                f"Cluster's namespace {quoted(home)}; take the password from a store "
+                "(bitwardenPasswordId or passwordRef), or put the app in its Cluster's namespace",
+                FUNCTION_CONFIG,
+                field_path=f"spec.databases[{position}].appNamespace",
+                current_value=entry.appNamespace,
+            )
 
 
 def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
@@ -70,8 +101,8 @@ def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
             )
 
 
-def managed_role_claims(cluster: Item, spec: Spec) -> list[RoleClaim]:
-    """The roles the set manages in the Cluster's spec.managed.roles: a DatabaseRole
+def managed_role_claims(targets: list[Target], spec: Spec) -> list[RoleClaim]:
+    """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
     object managing one of them would fight the Cluster over it."""
     if spec.roleOutput != "managedRoles":
         return []
@@ -81,7 +112,8 @@ def managed_role_claims(cluster: Item, spec: Spec) -> list[RoleClaim]:
             role_claim(cluster.namespace, cluster.name, entry.name),
             f"role {quoted(entry.name)} in spec.managed.roles of {cluster.describe()}",
         )
-        for position, entry in enumerate(spec.databases)
+        for cluster, entries, _ in targets
+        for position, entry in entries
     ]
 
 
