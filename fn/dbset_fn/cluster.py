@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .adoption import describe_changes
 from .kinds import CLUSTER
-from .krm import FUNCTION_CONFIG, CannotEdit, Item, KubeObject, Result, error, quoted
+from .krm import FUNCTION_CONFIG, CannotEdit, Item, KubeObject, Result, error, info, quoted
 from .krm.edits import Created
 from .model import ClusterRef, DatabaseEntry, EntryClusterRef
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
@@ -83,11 +84,13 @@ Entries = list[tuple[int, DatabaseEntry]]  # entries on one Cluster, with their 
 
 
 def extend_roles(
-    cluster: Item, entries: Entries, as_managed_roles: bool, set_name: str
+    cluster: Item, entries: Entries, as_managed_roles: bool, set_name: str, adopt: bool
 ) -> tuple[Item, list[Result]]:
     """The Cluster with the roles of the set's entries on it in spec.managed.roles (none
     when roles are DatabaseRole objects) and the record updated; on a problem, the
-    Cluster as it was and the errors."""
+    Cluster as it was and the errors. With adopt, a role of an entry's name that no
+    DatabaseSet owns becomes the set's, replaced in place (or, for DatabaseRole
+    objects, taken out), with an info result."""
     obj = cluster.parse()
     problems = list(_shape_problems(cluster, obj))
     if problems:
@@ -101,6 +104,8 @@ def extend_roles(
     )
     mine = set(record.owners.get(set_name, []))
     existing = obj.get(*ROLES) or []
+    adopted = _unowned_roles(entries, existing, record) if adopt else {}
+    mine |= set(adopted)
     problems = list(_claimed_roles(cluster, entries, set_name, record, existing, mine))
     if problems:
         return cluster, problems
@@ -114,7 +119,37 @@ def extend_roles(
             f"{problem}"
         )
         return cluster, [error(message, cluster, field_path="spec.managed.roles")]
-    return obj.to_item(), []
+    extended = obj.to_item()
+    return extended, [
+        _adopted_role(extended, name, position, old, wanted.get(name))
+        for name, (position, old) in adopted.items()
+    ]
+
+
+def _unowned_roles(
+    entries: Entries, existing: list[Any], record: RolesRecord
+) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Roles of the entries' names that no DatabaseSet owns: name -> (entry, role)."""
+    owned = {role for roles in record.owners.values() for role in roles}
+    present = {role["name"]: role for role in existing if isinstance(role, dict) and "name" in role}
+    return {
+        entry.name: (position, present[entry.name])
+        for position, entry in entries
+        if entry.name in present and entry.name not in owned
+    }
+
+
+def _adopted_role(
+    cluster: Item, name: str, position: int, old: dict[str, Any], new: dict[str, Any] | None
+) -> Result:
+    what = f"role {quoted(name)} in spec.managed.roles of {cluster.describe()}"
+    done = describe_changes(old, new) if new else "it leaves the Cluster for a DatabaseRole"
+    return info(
+        f"adopted {what} for spec.databases[{position}] ({quoted(name)}): {done}",
+        cluster,
+        field_path="spec.managed.roles",
+        current_value=name,
+    )
 
 
 def _shape_problems(cluster: Item, obj: KubeObject) -> Iterator[Result]:
@@ -162,11 +197,15 @@ def _claimed_roles(
             f"spec.databases[{position}].name {quoted(entry.name)} must not claim a role that "
             f"is already in {cluster.describe()}: role {quoted(entry.name)} in "
             f"spec.managed.roles {held_by}; remove that role from the Cluster or choose "
-            "another name",
+            f"another name{_or_adopt(held_by)}",
             cluster,
             field_path="spec.managed.roles",
             current_value=entry.name,
         )
+
+
+def _or_adopt(held_by: str) -> str:
+    return " (or set spec.adopt: true to take it over)" if held_by == "is written by hand" else ""
 
 
 def _roles_change(

@@ -68,7 +68,8 @@ def collisions(
             f"spec.databases[{position}] ({quoted(spec.databases[position].name)})"
         )
         if other := by_key.get(key_of(obj)):
-            yield _in_the_way(other, f"{_whose(other)}, but {made}; rename or remove it")
+            adopt = "" if owner_of(other) else ", or set spec.adopt: true to take it over"
+            yield _in_the_way(other, f"{_whose(other)}, but {made}; rename or remove it{adopt}")
         elif claim := next((claim for claim in claims if claim in by_claim), None):
             other, (verb, fight) = by_claim[claim], _FIGHT[claim.what]
             why = f"{_whose(other)}, but {made}, which {verb} {claim.describe()}; {fight}"

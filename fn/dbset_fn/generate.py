@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterator
 
 from .collisions import Generated
+from .kinds import EXTERNAL_SECRET, SECRET
 from .krm import Item
 from .model import DatabaseEntry, Spec
 from .ownership import OWNER, ObjectKey, placement
@@ -56,6 +57,7 @@ def _placed(
             if spec.commonLabels:
                 metadata["labels"] = metadata.get("labels", {}) | spec.commonLabels
             key = _key_of_document(document)
+            _keep_secret_type(document, previous.get(key))
             metadata["annotations"] = (
                 metadata.get("annotations", {})
                 | spec.commonAnnotations
@@ -63,6 +65,20 @@ def _placed(
                 | placement(key, previous.get(key), config_dir)
             )
             yield position, made
+
+
+def _keep_secret_type(document: dict, before: Item | None) -> None:
+    """A Secret's type cannot change: an object that replaces another (an earlier run's,
+    or an adopted one) writes its Secret with the type that one did (ESO writes Opaque
+    where its template names none)."""
+    if before is None:
+        return
+    if document["kind"] == EXTERNAL_SECRET.kind:
+        template = before.get("spec", "target", "template")
+        written = template.get("type") if isinstance(template, dict) else None
+        document["spec"]["target"]["template"]["type"] = written or "Opaque"
+    elif document["kind"] == SECRET.kind:
+        document["type"] = before.get("type") or "Opaque"
 
 
 def _key_of_document(document: dict) -> ObjectKey:

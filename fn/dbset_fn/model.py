@@ -612,6 +612,17 @@ class Spec(Model):
     """What the set gives every app, and the databases."""
 
     cluster: ClusterRef = Field(ClusterRef(), description="The CloudNativePG Cluster to extend.")
+    adopt: bool = Field(
+        False,
+        description=(
+            "Take over what stands where a generated object goes and no DatabaseSet owns, as "
+            "an earlier generator or a person wrote it: an object of the same kind, "
+            "namespace and name (and the Password generator its ExternalSecret uses), a "
+            "role of the entry's name in the Cluster. Each is replaced in place, with an "
+            "info result saying what changed; without adopt, each is an error."
+        ),
+        examples=[True],
+    )
     roleOutput: Literal["managedRoles", "databaseRole"] = Field(
         "managedRoles",
         description=(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from .adoption import adoptable, adoption_results
 from .cluster import extend_roles
 from .collisions import RoleClaim, collisions
 from .generate import generate
@@ -36,25 +37,39 @@ def transform(
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
     if has_errors(results) or not targets:
-        return items, results
+        return items, failed(results)
     extended: dict[int, Item] = {}
     as_managed_roles = spec.roleOutput == "managedRoles"
     for target in targets:
-        new, problems = extend_roles(target.cluster, target.entries, as_managed_roles, set_name)
+        new, problems = extend_roles(
+            target.cluster, target.entries, as_managed_roles, set_name, spec.adopt
+        )
         extended[id(target.cluster)] = new
         results += problems
     previous = {key_of(obj): obj for obj in owned}
     kept = [extended.get(id(obj), obj) for obj in items if owner_of(obj) != set_name]
     endpoints = _endpoints_of_entries(targets, len(spec.databases))
     generated = list(generate(spec, set_name, endpoints, previous, config_dir))
+    replaced = adoptable(generated, kept) if spec.adopt else {}
+    if replaced:  # generated again, each in the place of what it replaces
+        adopted = {id(obj) for obj in replaced.values()}
+        kept = [obj for obj in kept if id(obj) not in adopted]
+        previous |= replaced
+        generated = list(generate(spec, set_name, endpoints, previous, config_dir))
     results += collisions(generated, managed_role_claims(targets, spec), kept, spec, set_name)
     results += immutable_changes(generated, previous, spec)
     if has_errors(results):
-        return items, results
+        return items, failed(results)
+    results += adoption_results(generated, replaced, spec)
     regenerated = {key_of(new.obj) for new in generated}
     pruned = [obj for key, obj in previous.items() if key not in regenerated]
     results += list(removal_warnings(pruned, spec))
     return kept + [new.obj for new in generated], results
+
+
+def failed(results: list[Result]) -> list[Result]:
+    """On an error the items go out as they came: nothing was adopted after all."""
+    return [result for result in results if result.severity != "info"]
 
 
 def _endpoints_of_entries(targets: list[Target], count: int) -> list[Endpoint]:

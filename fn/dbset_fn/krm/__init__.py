@@ -8,7 +8,7 @@ from .edits import CannotEdit
 from .messages import quoted
 from .objects import Item, KubeObject, Origin
 from .resource_list import ResourceList, parse_resource_list
-from .results import FUNCTION_CONFIG, Result, error, has_errors, warning
+from .results import FUNCTION_CONFIG, Result, error, has_errors, info, warning
 from .run import Outcome, Processor, apply, process, run_function
 from .yaml12 import YamlError
 
@@ -26,6 +26,7 @@ __all__ = [
     "apply",
     "error",
     "has_errors",
+    "info",
     "parse_resource_list",
     "process",
     "quoted",

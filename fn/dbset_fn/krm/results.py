@@ -76,5 +76,9 @@ def warning(message: str, resource: Item | FunctionConfig | None = None, **field
     return Result(message, "warning", resource, **field)
 
 
+def info(message: str, resource: Item | FunctionConfig | None = None, **field: Any) -> Result:
+    return Result(message, "info", resource, **field)
+
+
 def has_errors(results: list[Result]) -> bool:
     return any(result.severity == "error" for result in results)
