@@ -7,7 +7,8 @@ snapshots of those repositories (see tests/corpus/README.md), never copied here.
 What dbset-fn does, on the ResourceList kpt sends (`kpt fn source`): the Cluster comes
 out as it went in with text inserted and nothing else changed, a second run changes
 nothing, and once the DatabaseSet lists no database the Cluster is byte for byte
-what it was.
+what it was. With spec.adopt, the roles people wrote by hand become the set's, and
+nothing else in the Cluster changes.
 
 What a user sees, after `kpt fn render`: the file differs from a render with a
 function that changes nothing (`cat`) only by inserted lines, a second render changes
@@ -21,6 +22,7 @@ write-back changes more.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -88,9 +90,9 @@ def source_of(row: dict[str, str]) -> str:
     pytest.skip(f"no snapshot of {row['repository']} in {', '.join(map(str, MIRRORS))}")
 
 
-def database_set(cluster: str, databases: list[str]) -> str:
+def database_set(cluster: str, databases: list[str], adopt: bool = False) -> str:
     entries = "".join(
-        f"\n  - name: {name}\n    bitwardenPasswordId: id-{name}" for name in databases
+        f"\n  - name: {json.dumps(name)}\n    bitwardenPasswordId: id-{name}" for name in databases
     )
     return f"""\
 apiVersion: dbset.krm.dev/v1alpha1
@@ -102,6 +104,7 @@ metadata:
 spec:
   cluster:
     name: {cluster}
+  adopt: {json.dumps(adopt)}
   databases:{entries or " []"}
 """
 
@@ -184,7 +187,7 @@ def test_dbset_fn_inserts_roles_into_a_real_cluster_and_takes_them_out_byte_for_
     text, name = cluster_file(row)
     package = Package(tmp_path, Path(row["path"]).name, text, "dbset-fn", database_set(name, []))
     received = package.source()
-    add = database_set(name, ["app_one", "app_two"])
+    add = database_set(name, ["app_one", "book-club", "BookClub"])
 
     extended = _run(["dbset-fn"], with_config(received, add))
     again = _run(["dbset-fn"], with_config(extended, add))
@@ -223,6 +226,45 @@ def test_kpt_render_of_a_real_cluster_shows_only_inserted_lines_and_prunes_clean
     assert {path: without_comments(file) for path, file in pruned.items()} == {
         path: without_comments(file) for path, file in plain_second.items()
     }
+
+
+WITH_ROLES = [row for row in rows() if "managed-roles" in row["features"].split(",")]
+
+
+@pytest.mark.parametrize("row", WITH_ROLES, ids=lambda row: f"{row['repository']}:{row['path']}")
+def test_adopt_takes_over_the_hand_written_roles_of_a_real_cluster(
+    row: dict[str, str], tmp_path: Path
+) -> None:
+    """Each role written by hand becomes an entry's, replaced in place with an info result;
+    nothing else in the Cluster changes, and a second run changes nothing."""
+    text, name = cluster_file(row)
+    package = Package(tmp_path, Path(row["path"]).name, text, "dbset-fn", database_set(name, []))
+    received = package.source()
+    roles = [role["name"] for role in _cluster_values(received)["spec"]["managed"]["roles"]]
+    adopt = database_set(name, roles, adopt=True)
+
+    adopted = _run(["dbset-fn"], with_config(received, adopt))
+    again = _run(["dbset-fn"], with_config(adopted, adopt))
+
+    results = yaml.safe_load(adopted)["results"]  # then the file's own Databases, if any
+    assert all(result["message"].startswith("adopted ") for result in results)
+    assert [result["message"].split(" in ")[0] for result in results][: len(roles)] == [
+        f"adopted role {json.dumps(role)}" for role in roles
+    ]
+    before, after = _cluster_values(received), _cluster_values(adopted)
+    assert [role["name"] for role in after["spec"]["managed"]["roles"]] == roles
+    for values in (before, after):
+        values["spec"]["managed"].pop("roles")
+        values["metadata"].get("annotations", {}).pop("dbset.krm.dev/managed-roles", None)
+        if not values["metadata"].get("annotations", True):
+            values["metadata"].pop("annotations")
+    assert after == before
+    assert item_texts(again) == item_texts(adopted)
+
+
+def _cluster_values(resource_list: str) -> dict:
+    items = parse_resource_list(resource_list).items
+    return next(item for item in items if item.kind == "Cluster").read()
 
 
 def cluster_file(row: dict[str, str]) -> tuple[str, str]:
