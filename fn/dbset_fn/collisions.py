@@ -38,7 +38,7 @@ class RoleClaim(NamedTuple):
 
     position: int
     claim: Claim
-    where: str  # `role "romm" in spec.managed.roles of Cluster "postgres/prod-pg17"`
+    cluster: Item
 
 
 def collisions(
@@ -76,10 +76,11 @@ def collisions(
             yield _in_the_way(other, f"{why}, so remove it")
         elif other := by_file.get((obj.path, obj.index)):
             yield _in_the_way(other, f"takes the file where {made}; move it to another file")
-    for position, claim, where in managed_roles:
+    for position, claim, cluster in managed_roles:
         if other := by_claim.get(claim):
             made = (
-                f"DatabaseSet {quoted(set_name)} manages {where} for spec.databases[{position}] "
+                f"DatabaseSet {quoted(set_name)} manages role {quoted(claim.name)} in "
+                f"spec.managed.roles of {cluster.describe()} for spec.databases[{position}] "
                 f"({quoted(spec.databases[position].name)})"
             )
             yield _in_the_way(

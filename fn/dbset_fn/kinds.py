@@ -9,6 +9,7 @@ returns its document with its claims; a hand-written object's are read from it h
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -44,7 +45,8 @@ class Kind(NamedTuple):
 
     @property
     def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
+        """Interned: every document a renderer makes holds it."""
+        return sys.intern(f"{self.group}/{self.version}" if self.group else self.version)
 
     def of(self, obj: Item) -> bool:
         return obj.group == self.group and obj.kind == self.kind

@@ -116,20 +116,15 @@ def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
             )
 
 
-def managed_role_claims(targets: list[Target], spec: Spec) -> list[RoleClaim]:
+def managed_role_claims(targets: list[Target], spec: Spec) -> Iterator[RoleClaim]:
     """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
     object managing one of them would fight the Cluster over it."""
     if spec.roleOutput != "managedRoles":
-        return []
-    return [
-        RoleClaim(
-            position,
-            role_claim(cluster.namespace, cluster.name, entry.name),
-            f"role {quoted(entry.name)} in spec.managed.roles of {cluster.describe()}",
-        )
-        for cluster, entries, _ in targets
-        for position, entry in entries
-    ]
+        return
+    for cluster, entries, _ in targets:
+        for position, entry in entries:
+            claim = role_claim(cluster.namespace, cluster.name, entry.name)
+            yield RoleClaim(position, claim, cluster)
 
 
 # Generated objects ---------------------------------------------------------------------
