@@ -34,6 +34,7 @@ def outputs() -> dict[str, list[Item]]:
     found["examples/kpt"] = from_files(*sorted((EXAMPLES / "kpt").rglob("*.yaml")))
     for name in ("credentials", "options"):
         found[f"examples/{name}"] = from_files(EXAMPLES / name / "output.yaml")
+    found["examples/kubernetes-store"] = from_files(EXAMPLES / "kubernetes-store" / "store.yaml")
     return found
 
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import kubernetes_validate
 import pytest
 import yaml
 from e2e import EXAMPLES, needs
@@ -100,3 +101,46 @@ def _git(package: Path, *args: str) -> str:
 def _commit(package: Path) -> None:
     _git(package, "add", ".")
     _git(package, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qm", "r")
+
+
+STORE = EXAMPLES / "kubernetes-store" / "store.yaml"
+
+
+def test_the_kubernetes_store_is_valid_and_reads_only_the_clusters_namespace() -> None:
+    documents = list(yaml.safe_load_all(STORE.read_text()))
+    built_in = [doc for doc in documents if doc["apiVersion"] != "external-secrets.io/v1"]
+    version = kubernetes_validate.latest_version()
+    for document in built_in:
+        kubernetes_validate.validate(document, version, strict=True)
+    store = next(doc for doc in documents if doc["kind"] == "ClusterSecretStore")
+    namespace = store["spec"]["provider"]["kubernetes"]["remoteNamespace"]
+    rbac = [doc for doc in documents if doc["apiVersion"].startswith("rbac.")]
+    assert {(doc["kind"], doc["metadata"]["namespace"]) for doc in rbac} == {
+        ("Role", namespace),
+        ("RoleBinding", namespace),
+    }
+    (role,) = [doc for doc in rbac if doc["kind"] == "Role"]
+    assert role["rules"] == [
+        {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]}
+    ]
+
+
+@needs("dbset-fn")
+def test_with_the_store_in_the_input_it_is_no_missing_prerequisite(tmp_path: Path) -> None:
+    case = GOLDEN / "generated-password-with-app-namespace"
+    without = subprocess.run(
+        ["dbset-fn", str(case / "config.yaml"), str(case / "input.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    with_store = subprocess.run(
+        ["dbset-fn", str(case / "config.yaml"), str(case / "input.yaml"), str(STORE)],
+        capture_output=True,
+        text=True,
+    )
+
+    assert 'relies on ClusterSecretStore "kubernetes"' in without.stderr
+    assert with_store.returncode == 0, with_store.stderr
+    assert "kubernetes" not in "".join(
+        line for line in with_store.stderr.splitlines() if "relies on" in line
+    )

@@ -21,6 +21,7 @@ from .krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted, warni
 from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
 from .render import Endpoint
+from .report import entry_summaries, missing_prerequisites
 from .targets import Target, targets_of
 
 
@@ -61,6 +62,8 @@ def transform(
     if has_errors(results):
         return items, failed(results)
     results += adoption_results(generated, replaced, spec)
+    results += entry_summaries(generated, targets, spec)
+    results += missing_prerequisites(items, generated, targets, spec)
     regenerated = {key_of(new.obj) for new in generated}
     pruned = [obj for key, obj in previous.items() if key not in regenerated]
     results += list(removal_warnings(pruned, spec))

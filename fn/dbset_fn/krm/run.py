@@ -1,9 +1,10 @@
 """The one way a function runs: read a ResourceList, process it, always write one back.
 
-kpt judges a run by its exit code alone and kustomize throws results away, so every
-error result also becomes a line on stderr and exit code 1. When anything goes
-wrong the items go out exactly as they came in: items are text that nothing changes,
-so the list received is the list sent back.
+kpt judges a run by its exit code alone and shows the results; kustomize throws
+results away and shows only stderr. So an error is exit code 1, and every result is
+also a line on stderr, except for kpt, which would show each twice. When anything
+goes wrong the items go out exactly as they came in: items are text that nothing
+changes, so the list received is the list sent back.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from .objects import Item
+from .objects import PACKAGE_PATH, Item
 from .resource_list import ResourceList, parse_resource_list, resource_list_parts
 from .results import Result, error, has_errors
 from .yaml12 import YamlError
@@ -117,6 +118,11 @@ def apply(
         return [], [_internal_error(problem, debug_variable)]
 
 
+def sent_by_kpt(items: list[Item]) -> bool:
+    """kpt marks every item with the package it came from (the Kptfile is one of them)."""
+    return any(item.header.annotation(PACKAGE_PATH) for item in items)
+
+
 def _internal_error(problem: Exception, debug_variable: str) -> Result:
     """A bug, in one line; the traceback on stderr only when debug_variable is set."""
     message = f"internal error: {type(problem).__name__}: {problem}"
@@ -130,6 +136,7 @@ def _internal_error(problem: Exception, debug_variable: str) -> Result:
 
 
 def _finish(resource_list: ResourceList) -> tuple[Iterator[str], str, int]:
-    stderr = "".join(result.stderr_line() + "\n" for result in resource_list.results)
+    results = [] if sent_by_kpt(resource_list.items) else resource_list.results
+    stderr = "".join(result.stderr_line() + "\n" for result in results)
     exit_code = 1 if has_errors(resource_list.results) else 0
     return resource_list_parts(resource_list), stderr, exit_code

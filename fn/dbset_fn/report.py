@@ -1,0 +1,102 @@
+"""What a successful run tells the user: what each entry became, and what the output
+relies on that the input does not hold.
+
+The most common mistake, an entry without an app namespace, shows nowhere else until
+the app fails to start; a missing secret store shows only when ESO reports it. One
+info result per entry and per missing prerequisite, each pointing at the config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .collisions import Generated
+from .kinds import EXTERNAL_SECRET
+from .krm import FUNCTION_CONFIG, Item, Result, info, quoted
+from .model import Spec
+from .targets import Target
+
+ESO_GROUP = EXTERNAL_SECRET.group
+STORE_KINDS = ("ClusterSecretStore", "SecretStore")
+
+
+def entry_summaries(
+    generated: list[Generated], targets: list[Target], spec: Spec
+) -> Iterator[Result]:
+    """One line per entry: its role, its objects, and where its app reads its Secret."""
+    made: dict[int, list[Item]] = {}
+    for position, obj, _ in generated:
+        made.setdefault(position, []).append(obj)
+    for cluster, entries, _ in targets:
+        for position, entry in entries:
+            parts = []
+            if spec.roleOutput == "managedRoles":
+                parts.append(f"role in {_named(cluster)}")
+            objects = made.get(position, [])
+            parts.append(", ".join(_named(obj) for obj in objects))
+            if not entry.present:
+                parts.append("being dropped")
+            elif entry.appNamespace:
+                where = f"{entry.appNamespace}/{entry.secret_name}"
+                parts.append(f"the app reads Secret {quoted(where)}")
+            else:
+                parts.append("no app Secret: set appNamespace to give an app its connection Secret")
+            yield info(
+                f"spec.databases[{position}] ({quoted(entry.name)}): {'; '.join(parts)}",
+                FUNCTION_CONFIG,
+                field_path=f"spec.databases[{position}]",
+            )
+
+
+def missing_prerequisites(
+    items: Iterable[Item], generated: list[Generated], targets: list[Target], spec: Spec
+) -> Iterator[Result]:
+    """The secret stores the ExternalSecrets read through and the app namespaces they
+    go to, where the input does not hold them: the output works only once they exist."""
+    held = {(obj.kind, obj.namespace, obj.name) for obj in items if _prerequisite(obj)}
+    clusters = {target.endpoint.namespace for target in targets}
+    apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters
+    stores: dict[tuple[str, str, str], Item] = {}
+    namespaces: dict[str, Item] = {}
+    for _, obj, _ in generated:
+        ref = obj.get("spec", "secretStoreRef") if EXTERNAL_SECRET.of(obj) else None
+        if ref:  # a generated password's ExternalSecret reads its generator instead
+            kind, name = ref.get("kind", "SecretStore"), ref.get("name", "")
+            namespace = obj.namespace if kind == "SecretStore" else ""
+            stores.setdefault((kind, namespace, name), obj)
+        if obj.namespace in apps:
+            namespaces.setdefault(obj.namespace, obj)
+    for (kind, namespace, name), user in stores.items():
+        if (kind, namespace, name) in held:
+            continue
+        where = f"{namespace}/{name}" if namespace else name
+        copies = name == spec.clusterNamespaceStore.name
+        role = (
+            "the kubernetes-provider store that copies generated passwords into app "
+            "namespaces (examples/kubernetes-store has it, with its ServiceAccount and RBAC)"
+            if copies
+            else "the store the passwords are read from"
+        )
+        yield info(
+            f"the output relies on {kind} {quoted(where)}, {role}, which the input does "
+            f"not hold: {user.describe()} reads through it; make sure it exists",
+            FUNCTION_CONFIG,
+        )
+    for namespace, user in namespaces.items():
+        if ("Namespace", "", namespace) not in held:
+            yield info(
+                f"the output relies on namespace {quoted(namespace)}, which the input does "
+                f"not hold: {user.describe()} goes there; make sure it exists",
+                FUNCTION_CONFIG,
+            )
+
+
+def _named(obj: Item) -> str:
+    where = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
+    return f"{obj.kind} {quoted(where)}"
+
+
+def _prerequisite(obj: Item) -> bool:
+    return (obj.group == ESO_GROUP and obj.kind in STORE_KINDS) or (
+        obj.group == "" and obj.kind == "Namespace"
+    )
