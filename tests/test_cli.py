@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import shutil
 import subprocess
 from pathlib import Path
@@ -107,3 +109,17 @@ def test_a_missing_file_is_a_clear_error() -> None:
     assert run.returncode == 1
     assert b"no-such-file.yaml" in run.stderr
     assert b"Traceback" not in run.stderr
+
+
+def test_on_a_terminal_without_arguments_it_shows_how_to_use_it() -> None:
+    """A ResourceList never comes from a terminal: someone typed `dbset-fn` to see."""
+    terminal, other_end = pty.openpty()
+    try:
+        run = subprocess.run(["dbset-fn"], stdin=other_end, capture_output=True, timeout=30)
+    finally:
+        os.close(terminal)
+        os.close(other_end)
+
+    assert run.returncode == 2
+    assert run.stdout == b""
+    assert b"usage:" in run.stderr and b"dbset-fn DATABASESET.yaml" in run.stderr

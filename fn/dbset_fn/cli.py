@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     """Without arguments, at once the KRM function: kpt waits for its start-up."""
     arguments = sys.argv[1:] if argv is None else argv
     try:
+        if not arguments and sys.stdin is not None and sys.stdin.isatty():
+            print(f"dbset-fn reads a ResourceList on stdin; usage:\n{USAGE}", file=sys.stderr)
+            return 2
         if not arguments:
             return run_function(process_database_set, DEBUG_VARIABLE)
         return _command(arguments)

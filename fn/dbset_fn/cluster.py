@@ -75,8 +75,9 @@ def _no_cluster_message(items: list[Item]) -> str:
         listed += f" and {len(present) - 10} more"
     return (
         f"the input must hold the CloudNativePG Cluster ({CLUSTER.api_version}) to extend, "
-        f"but it holds {listed or 'no resources'}; add the Cluster's file to the package "
-        "or to the kustomization's resources"
+        f"but it holds {listed or 'no resources'}; add the Cluster's file to the package, "
+        "to the kustomization's resources, or to dbset-fn's arguments (dbset-fn "
+        "databaseset.yaml cluster.yaml)"
     )
 
 

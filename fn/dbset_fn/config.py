@@ -84,9 +84,15 @@ def _missing_config_message() -> str:
 
 
 def _wrong_kind_message(api_version: object, kind: object) -> str:
+    if kind == KIND:
+        return (
+            f"functionConfig is a {KIND} of apiVersion {quoted(api_version)}, but this "
+            f"dbset-fn reads apiVersion {API_VERSION}; set apiVersion: {API_VERSION}"
+        )
     return (
-        f"functionConfig must be a {KIND} ({API_VERSION}), got kind {quoted(kind)} "
-        f"with apiVersion {quoted(api_version)}; expect `{KIND}.v1alpha1.dbset.krm.dev`"
+        f"functionConfig must be a {KIND} (apiVersion: {API_VERSION}), got kind "
+        f"{quoted(kind)} with apiVersion {quoted(api_version)}; point the Kptfile's "
+        "configPath or the kustomization's transformers entry at the DatabaseSet's file"
     )
 
 
