@@ -104,6 +104,15 @@ def test_eval_writes_the_committed_example(package: Path, runtime: str) -> None:
     assert resources(package) == resources(KPT_EXAMPLE)
 
 
+@pytest.mark.parametrize("run", [render, evaluate], ids=["render", "eval"])
+def test_kpt_shows_each_result_once(package: Path, runtime: str, run) -> None:
+    """kpt prints the results; the function's stderr, which kpt prints too, stays empty."""
+    shown = run(package, runtime).stderr
+
+    assert shown.count('spec.databases[0] ("romm"): role in Cluster') == 1
+    assert "Stderr:" not in shown
+
+
 def test_a_second_render_changes_nothing(package: Path, runtime: str) -> None:
     render(package, runtime)
     committed(package)

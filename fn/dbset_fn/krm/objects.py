@@ -37,6 +37,7 @@ PATH = "config.kubernetes.io/path"
 INDEX = "config.kubernetes.io/index"
 INTERNAL_PATH = "internal.config.kubernetes.io/path"
 PACKAGE_PATH = "internal.config.kubernetes.io/package-path"  # kpt sets it; kustomize does not
+SEQ_INDENT = "internal.config.kubernetes.io/seqindent"  # kpt sets it; kustomize does not
 INTERNAL_INDEX = "internal.config.kubernetes.io/index"
 # Annotations kpt and kustomize set and read back to keep track of an object.
 ORCHESTRATOR_PREFIXES = (

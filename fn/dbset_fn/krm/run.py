@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from .objects import PACKAGE_PATH, Item
+from .objects import PACKAGE_PATH, SEQ_INDENT, Item
 from .resource_list import ResourceList, parse_resource_list, resource_list_parts
 from .results import Result, error, has_errors
 from .yaml12 import YamlError
@@ -119,8 +119,12 @@ def apply(
 
 
 def sent_by_kpt(items: list[Item]) -> bool:
-    """kpt marks every item with the package it came from (the Kptfile is one of them)."""
-    return any(item.header.annotation(PACKAGE_PATH) for item in items)
+    """kpt marks every item it read from a file with the file's list indentation (and,
+    in `fn render`, with its package); kustomize marks neither."""
+    return any(
+        item.header.annotation(SEQ_INDENT) or item.header.annotation(PACKAGE_PATH)
+        for item in items
+    )
 
 
 def _internal_error(problem: Exception, debug_variable: str) -> Result:
