@@ -122,8 +122,7 @@ def sent_by_kpt(items: list[Item]) -> bool:
     """kpt marks every item it read from a file with the file's list indentation (and,
     in `fn render`, with its package); kustomize marks neither."""
     return any(
-        item.header.annotation(SEQ_INDENT) or item.header.annotation(PACKAGE_PATH)
-        for item in items
+        item.header.annotation(SEQ_INDENT) or item.header.annotation(PACKAGE_PATH) for item in items
     )
 
 
