@@ -15,6 +15,7 @@ from .function import process_database_set
 from .krm import (
     Item,
     ResourceList,
+    Result,
     YamlError,
     apply,
     has_errors,
@@ -115,13 +116,22 @@ def render_files(config_file: str, resource_files: list[str]) -> int:
     except YamlError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    items, results = apply(process_database_set, ResourceList(items, configs[0]), DEBUG_VARIABLE)
+    rendered, results = render(configs[0], items)
     for result in results:
         print(result.stderr_line(), file=sys.stderr)
-    if has_errors(results):
+    if rendered is None:
         return 1
-    sys.stdout.write(write_documents(_unplaced(item) if owner_of(item) else item for item in items))
+    sys.stdout.write(write_documents(rendered))
     return 0
+
+
+def render(config: Item, items: list[Item]) -> tuple[list[Item] | None, list[Result]]:
+    """The items with what the DatabaseSet makes of them, or None when it fails. Generated
+    objects lose the file annotations meant for kpt: nothing writes them to files."""
+    items, results = apply(process_database_set, ResourceList(items, config), DEBUG_VARIABLE)
+    if has_errors(results):
+        return None, results
+    return [_unplaced(item) if owner_of(item) else item for item in items], results
 
 
 def _unplaced(item: Item) -> Item:
