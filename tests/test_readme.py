@@ -33,6 +33,12 @@ NOT_HERE = {
     ),
     "cat cluster.yaml | dbset-fn databaseset.yaml | kubectl apply -f -": "needs a live cluster",
     "kubectl apply -f examples/kubernetes-store/store.yaml": "needs a live cluster",
+    (
+        "kubectl create namespace argocd\n"
+        "kubectl apply -k deploy/argocd --server-side --force-conflicts\n"
+        "kubectl -n argocd rollout status deployment/argocd-repo-server\n"
+        "kubectl -n argocd logs deployment/argocd-repo-server -c dbset-fn"
+    ): "needs a live cluster; tests/test_argocd.py builds the overlay on a stand-in",
     "kustomize build --enable-alpha-plugins examples/kustomize": (
         "needs a standalone kustomize; kubectl kustomize runs the same in the block before"
     ),
