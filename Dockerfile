@@ -3,7 +3,8 @@
 # BASE is any Debian-like image with Python >= 3.11 and its venv module. Python's
 # official images keep the interpreter in /usr/local/bin, Debian's in /usr/bin; the
 # virtual environment hides the difference. CI builds with a locally made base:
-#   podman build --build-arg BASE=localhost/debian-python:bookworm -t localhost/dbset-fn:0.1.0 .
+#   podman build --build-arg BASE=localhost/debian-python:bookworm \
+#     -t localhost/dbset-fn:v0.1.0 -t localhost/dbset-fn:v0.1 .
 ARG BASE=docker.io/library/python:3.12-slim-bookworm
 
 FROM ${BASE} AS build

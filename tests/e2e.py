@@ -15,7 +15,8 @@ from dbset_fn import __version__
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
-IMAGE = f"localhost/dbset-fn:{__version__}"
+# .ci/build-image tags it v + the version, and v + major.minor, which the tests leave alone.
+IMAGE = f"localhost/dbset-fn:v{__version__}"
 
 
 def image_is_built() -> bool:

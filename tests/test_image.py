@@ -42,6 +42,19 @@ def test_the_image_says_what_it_is() -> None:
     assert config["User"] not in ("", "0", "root")
 
 
+def test_the_image_is_tagged_by_its_version_and_minor_version_never_latest() -> None:
+    """.ci/build-image tags vX.Y.Z and the floating vX.Y, as a release does."""
+    minor = IMAGE.rsplit(".", 1)[0]
+    inspect = subprocess.run(
+        ["podman", "image", "inspect", IMAGE, minor], capture_output=True, text=True
+    )
+    assert inspect.returncode == 0, f"{minor} is missing: build the image with .ci/build-image"
+    images = json.loads(inspect.stdout)
+
+    assert images[0]["Id"] == images[1]["Id"]
+    assert not [tag for tag in images[0]["RepoTags"] if tag.endswith(":latest")]
+
+
 def test_what_the_dockerfile_adds_to_its_base_stays_under_40_mb() -> None:
     history = subprocess.run(
         ["podman", "history", "--format", "json", IMAGE], capture_output=True, check=True
