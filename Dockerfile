@@ -8,8 +8,10 @@
 ARG BASE=docker.io/library/python:3.12-slim-bookworm
 
 FROM ${BASE} AS build
-# A CA bundle for pip behind a TLS-intercepting proxy; given at build time only.
-ARG PIP_CERT
+# A CA bundle for pip behind a TLS-intercepting proxy, given at build time only; pip
+# reads PIP_CERT itself, and an empty one is no bundle. The empty default keeps the
+# build from warning that the argument is missing.
+ARG PIP_CERT=
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python3 -m venv /opt/dbset-fn
 COPY pyproject.toml README.md /src/
