@@ -14,6 +14,7 @@ from .collisions import Generated
 from .kinds import EXTERNAL_SECRET
 from .krm import FUNCTION_CONFIG, Item, Result, info, quoted
 from .model import Spec
+from .render import stores_read
 from .targets import Target
 
 ESO_GROUP = EXTERNAL_SECRET.group
@@ -56,14 +57,16 @@ def missing_prerequisites(
     held = {(obj.kind, obj.namespace, obj.name) for obj in items if _prerequisite(obj)}
     clusters = {target.endpoint.namespace for target in targets}
     apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters
+    secrets = {(obj.namespace, obj.name): obj for _, obj, _ in generated if EXTERNAL_SECRET.of(obj)}
     stores: dict[tuple[str, str, str], Item] = {}
+    for _, entries, endpoint in targets:
+        for _, entry in entries:
+            for namespace, store in stores_read(entry, spec, endpoint):
+                key_namespace = namespace if store.kind == "SecretStore" else ""
+                user = secrets[(namespace, entry.secret_name)]
+                stores.setdefault((store.kind, key_namespace, store.name), user)
     namespaces: dict[str, Item] = {}
     for _, obj, _ in generated:
-        ref = obj.get("spec", "secretStoreRef") if EXTERNAL_SECRET.of(obj) else None
-        if ref:  # a generated password's ExternalSecret reads its generator instead
-            kind, name = ref.get("kind", "SecretStore"), ref.get("name", "")
-            namespace = obj.namespace if kind == "SecretStore" else ""
-            stores.setdefault((kind, namespace, name), obj)
         if obj.namespace in apps:
             namespaces.setdefault(obj.namespace, obj)
     for (kind, namespace, name), user in stores.items():

@@ -182,6 +182,11 @@ def _string(node: Node | None) -> str:
     return node.value if isinstance(node, ScalarNode) else ""
 
 
+# Results are written a few at a time: a thousand info results never stand as one node
+# tree, and the emitter is not started a thousand times.
+RESULTS_PER_PART = 64
+
+
 def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
     """The output ResourceList in parts, each made as it is asked for: items, then the
     results received and this function's."""
@@ -189,11 +194,16 @@ def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
     yield "items:\n" if resource_list.items else "items: []\n"
     for item in resource_list.items:
         yield as_entry(item)
-    results = resource_list.received_results + [
-        to_node(result.to_dict()) for result in resource_list.results
-    ]
+    results = [*resource_list.received_results, *resource_list.results]
     if results:
-        yield "results:\n" + serialize(SequenceNode(SEQ, results, flow_style=False))
+        yield "results:\n"
+    for start in range(0, len(results), RESULTS_PER_PART):
+        part = [_node(result) for result in results[start : start + RESULTS_PER_PART]]
+        yield serialize(SequenceNode(SEQ, part, flow_style=False))
+
+
+def _node(result: Node | Result) -> Node:
+    return to_node(result.to_dict()) if isinstance(result, Result) else result
 
 
 def as_entry(item: Item) -> str:
