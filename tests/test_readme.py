@@ -129,3 +129,29 @@ def test_the_command_runs_as_written(
 
 def test_what_cannot_run_here_is_still_in_a_readme() -> None:
     assert set(NOT_HERE) <= {script for _, script in BLOCKS}
+
+
+def quick_start_files() -> dict[str, str]:
+    """The three files the README's quick start shows, each named in the prose before it."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("### Add a database to your Cluster") : text.index("One command")]
+    files = {}
+    for block in re.finditer(r"^```yaml\n(.*?)^```$", section, re.M | re.S):
+        names = re.findall(r"`(cluster\.yaml|databaseset\.yaml|Kptfile)`", section[: block.start()])
+        files[names[-1]] = block.group(1)
+    return files
+
+
+@needs("kpt", "dbset-fn")
+def test_the_quick_start_files_render_into_the_committed_example(tmp_path: Path) -> None:
+    package = tmp_path / "quickstart"
+    package.mkdir()
+    for name, text in quick_start_files().items():
+        (package / name).write_text(text)
+
+    run = subprocess.run(
+        ["kpt", "fn", "render", str(package), "--allow-exec"], capture_output=True, text=True
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert files_of(package) == files_of(ROOT / "examples" / "quickstart")
