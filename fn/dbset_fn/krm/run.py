@@ -40,8 +40,8 @@ def decode(data: bytes) -> str:
 
 def process(data: bytes, processor: Processor, debug_variable: str) -> Outcome:
     """Run processor on a ResourceList given as bytes; never raises."""
-    parts, stderr, exit_code = _run(lambda: decode(data), processor, debug_variable)
-    return Outcome("".join(parts), stderr, exit_code)
+    parts, shown, exit_code = _run(lambda: decode(data), processor, debug_variable)
+    return Outcome("".join(parts), "".join(_stderr_lines(shown)), exit_code)
 
 
 def run_function(processor: Processor, debug_variable: str) -> int:
@@ -55,7 +55,7 @@ def run_function(processor: Processor, debug_variable: str) -> int:
     if sys.stdin is None or sys.stdout is None:
         return _fail("stdin and stdout must be open: kpt and kustomize connect both")
     read = lambda: decode(sys.stdin.buffer.read())  # noqa: E731 - read in _run, held nowhere else
-    parts, stderr, exit_code = _run(read, processor, debug_variable)
+    parts, shown, exit_code = _run(read, processor, debug_variable)
     try:
         for part in parts:  # one at a time: items' texts are cut from the input as written
             sys.stdout.write(part)
@@ -64,8 +64,13 @@ def run_function(processor: Processor, debug_variable: str) -> int:
         _silence_stdout()
         return _fail(f"cannot write the output: {problem.strerror or problem}")
     if sys.stderr is not None:
-        sys.stderr.write(stderr)
+        sys.stderr.writelines(_stderr_lines(shown))
     return exit_code
+
+
+def _stderr_lines(results: list[Result]) -> Iterator[str]:
+    """Made one at a time: a thousand info results need not stand as one string."""
+    return (result.stderr_line() + "\n" for result in results)
 
 
 def _fail(message: str) -> int:
@@ -83,7 +88,7 @@ def _silence_stdout() -> None:
 
 def _run(
     read: Callable[[], str], processor: Processor, debug_variable: str
-) -> tuple[Iterator[str], str, int]:
+) -> tuple[Iterator[str], list[Result], int]:
     """(the output's parts, stderr, exit code). The input is read here and held only by
     the items, once; on an error the items go out as they came in."""
     try:
@@ -138,8 +143,10 @@ def _internal_error(problem: Exception, debug_variable: str) -> Result:
     return error(message)
 
 
-def _finish(resource_list: ResourceList) -> tuple[Iterator[str], str, int]:
-    results = [] if sent_by_kpt(resource_list.items) else resource_list.results
-    stderr = "".join(result.stderr_line() + "\n" for result in results)
+def _finish(resource_list: ResourceList) -> tuple[Iterator[str], list[Result], int]:
+    """The output's parts, the results to show on stderr, the exit code. kpt shows the
+    results itself; stderr repeats them for the others, kustomize above all, which
+    shows nothing else."""
+    shown = [] if sent_by_kpt(resource_list.items) else resource_list.results
     exit_code = 1 if has_errors(resource_list.results) else 0
-    return resource_list_parts(resource_list), stderr, exit_code
+    return resource_list_parts(resource_list), shown, exit_code
