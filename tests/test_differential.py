@@ -15,9 +15,11 @@ from dbset_fn.function import process_database_set
 from dbset_fn.krm import YamlError, parse_resource_list, process
 from dbset_fn.krm.header import header_of
 from dbset_fn.krm.resource_list import read_whole
+from dbset_fn.krm.yaml12 import SEQ, block_entry_text, serialize, to_node
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from resource_lists import CLUSTER, assert_parses_back, config, reading, resource_list
+from yaml.nodes import SequenceNode
 
 EXAMPLES = 400  # the budget, in CI as anywhere: the same on every run
 BUDGET = settings(
@@ -166,3 +168,32 @@ def test_items_the_function_does_not_own_come_back_byte_for_byte(generated: list
     assert_parses_back(outcome.stdout)
     sent = [item.text for item in parse_resource_list(outcome.stdout).items]
     assert sent[1 : len(received.items)] == [item.text for item in received.items[1:]]
+
+
+# Results are written without the emitter where that is simple to know; the strings
+# here are what could make the two disagree: YAML 1.1 and 1.2 non-strings, indicators,
+# quotes and backslashes, `: ` and ` #`, markers, spaces at either end, non-ASCII.
+TRICKY_WORDS = ["null", "~", "yes", "on", "0o17", "0x1F", "1e3", ".inf", "22:22", "0755", "-"]
+SCALARS = st.one_of(
+    st.text(alphabet=st.sampled_from(list("ab -?:#'\"\\,[]{}&*!|>%@`")), max_size=12),
+    st.sampled_from([*TRICKY_WORDS, "---", "...", " a", "a ", 'say "hi"', "it's", "é", "a\tb"]),
+    st.integers(),
+    st.booleans(),
+)
+MAPPINGS = st.recursive(
+    st.dictionaries(
+        st.text(alphabet="abc:-' ", min_size=1, max_size=4), SCALARS, min_size=1, max_size=4
+    ),
+    lambda inner: st.dictionaries(
+        st.sampled_from(["field", "file", "ref"]), inner, min_size=1, max_size=3
+    ),
+    max_leaves=8,
+)
+
+
+@BUDGET
+@given(MAPPINGS)
+def test_results_written_directly_are_what_the_emitter_writes(mapping: dict) -> None:
+    assert block_entry_text(mapping) == serialize(
+        SequenceNode(SEQ, [to_node(mapping)], flow_style=False)
+    )

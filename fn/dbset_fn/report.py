@@ -100,6 +100,6 @@ def _named(obj: Item) -> str:
 
 
 def _prerequisite(obj: Item) -> bool:
-    return (obj.group == ESO_GROUP and obj.kind in STORE_KINDS) or (
-        obj.group == "" and obj.kind == "Namespace"
+    return (obj.kind in STORE_KINDS and obj.group == ESO_GROUP) or (
+        obj.kind == "Namespace" and obj.group == ""
     )

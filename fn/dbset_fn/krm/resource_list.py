@@ -24,11 +24,11 @@ from .yaml12 import (
     NULL,
     SEQ,
     YamlError,
+    block_entry_text,
     mapping_value,
     parse_documents,
     parse_tree,
     serialize,
-    to_node,
 )
 
 API_VERSION = "config.kubernetes.io/v1"
@@ -182,11 +182,6 @@ def _string(node: Node | None) -> str:
     return node.value if isinstance(node, ScalarNode) else ""
 
 
-# Results are written a few at a time: a thousand info results never stand as one node
-# tree, and the emitter is not started a thousand times.
-RESULTS_PER_PART = 64
-
-
 def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
     """The output ResourceList in parts, each made as it is asked for: items, then the
     results received and this function's."""
@@ -194,16 +189,12 @@ def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
     yield "items:\n" if resource_list.items else "items: []\n"
     for item in resource_list.items:
         yield as_entry(item)
-    results = [*resource_list.received_results, *resource_list.results]
-    if results:
+    if resource_list.received_results or resource_list.results:
         yield "results:\n"
-    for start in range(0, len(results), RESULTS_PER_PART):
-        part = [_node(result) for result in results[start : start + RESULTS_PER_PART]]
-        yield serialize(SequenceNode(SEQ, part, flow_style=False))
-
-
-def _node(result: Node | Result) -> Node:
-    return to_node(result.to_dict()) if isinstance(result, Result) else result
+    if resource_list.received_results:
+        yield serialize(SequenceNode(SEQ, resource_list.received_results, flow_style=False))
+    for result in resource_list.results:  # one at a time, as they are asked for
+        yield block_entry_text(result.to_dict())
 
 
 def as_entry(item: Item) -> str:

@@ -80,8 +80,9 @@ class Yaml12Resolver(yaml.resolver.BaseResolver):
     """Tells the emitter which strings may go unquoted: those YAML 1.2 reads as strings."""
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and implicit[0]:
-            return plain_scalar_tag(value)
+        """Asked twice for every scalar written: what it reads as plain, and as quoted."""
+        if kind is ScalarNode:
+            return plain_scalar_tag(value) if implicit[0] else STR
         return super().resolve(kind, value, implicit)
 
 
@@ -342,6 +343,57 @@ def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
     if node.tag != STR or node.style is None:
         return node.value
     return _emit_best(node, indent).removesuffix("...\n").rstrip("\n")
+
+
+def block_entry_text(mapping: dict[str, Any]) -> str:
+    """A mapping as an element of a block sequence at column 0, exactly as serialize
+    writes it. Mappings of scalars that each read back as themselves on one printable
+    ASCII line (the results a function writes) are written directly; anything else
+    goes through the emitter. tests/test_differential.py holds the two equal."""
+    lines = _simple_block(mapping, 2)
+    if lines is None:
+        return serialize(SequenceNode(SEQ, [to_node(mapping)], flow_style=False))
+    return "- " + lines[2:]
+
+
+def _simple_block(mapping: dict[str, Any], indent: int) -> str | None:
+    """A non-empty block mapping of simple scalars and such mappings, or None."""
+    if not mapping:
+        return None
+    lines = []
+    for key, value in mapping.items():
+        key_text = _simple_scalar(key) if type(key) is str and len(key) < 128 else None
+        if key_text is None:
+            return None
+        if type(value) is dict:
+            inner = _simple_block(value, indent + 2)
+            if inner is None:
+                return None
+            lines.append(f"{' ' * indent}{key_text}:\n{inner}")
+        else:
+            value_text = _simple_scalar(value)
+            if value_text is None:
+                return None
+            lines.append(f"{' ' * indent}{key_text}: {value_text}\n")
+    return "".join(lines)
+
+
+def _simple_scalar(value: Any) -> str | None:
+    """A scalar as the emitter writes it, where that is simple to know: a string on one
+    printable ASCII line (plain, or quoted as _string_style says), an int or a bool."""
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is not str or not _ONE_PRINTABLE_LINE.fullmatch(value):
+        return None
+    style = _string_style(value)
+    if style is None:
+        return value
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    return '"' + value.replace("\\", "\\\\") + '"'  # text with no `"`, as _string_style chose
 
 
 def flow_text(value: Any) -> str:
