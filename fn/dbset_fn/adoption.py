@@ -59,7 +59,7 @@ def adoption_results(
     generated: list[Generated], replaced: dict[ObjectKey, Item], spec: Spec
 ) -> Iterator[Result]:
     """One info result per adopted object: what it became, and what changed in it."""
-    for position, obj, _ in generated:
+    for position, obj, *_ in generated:
         old = replaced.get(key_of(obj))
         if old is None:
             continue

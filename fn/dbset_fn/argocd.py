@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 def discover(app: Path) -> int:
     """Argo CD asks plugins before its own tools, so a kustomization never matches."""
     if (app / KPTFILE).is_file():
-        if any(_runs_dbset_fn(step) for step in _pipeline(app)[0]):
+        if any(_runs_dbset_fn(step) for step in _pipeline(_read(app, KPTFILE))[0]):
             print("Kptfile: its pipeline runs dbset-fn")
     elif not _is_kustomization(app):
         database_set = next((path for path, item in _items(app) if _is_database_set(item)), None)
@@ -60,17 +60,16 @@ def discover(app: Path) -> int:
 def generate(app: Path) -> int:
     files = _items(app)
     if (app / KPTFILE).is_file():
-        config_paths = _kptfile_configs(app)
+        config_paths = _kptfile_configs(app, files)
     elif _is_kustomization(app):
         raise Refused("a kustomization: Argo CD builds it with its own kustomize (docs/argocd.md)")
     else:
         config_paths = sorted({path for path, item in files if _is_database_set(item)})
         if not config_paths:
             raise Refused("no DatabaseSet in this directory")
-    configs = [_only_document(app, path) for path in config_paths]
     items = [item for path, item in files if path not in config_paths]
-    for path, config in zip(config_paths, configs, strict=True):
-        items, results = render(config, items)
+    for path in config_paths:
+        items, results = render(_only_document(path, files), items)
         for result in results:
             print(result.stderr_line(), file=sys.stderr)
         if items is None:
@@ -88,15 +87,17 @@ def _items(app: Path) -> list[tuple[str, Item]]:
         for name in sorted(names):
             if not name.startswith(".") and (name.endswith((".yaml", ".yml")) or name == KPTFILE):
                 path = os.path.relpath(os.path.join(top, name), app)
-                text = decode((app / path).read_bytes())
-                found += [(path, item) for item in read_documents(text, path)]
+                found += [(path, item) for item in _read(app, path)]
     return found
 
 
-def _pipeline(app: Path, kptfile: str = KPTFILE) -> tuple[list[dict], list[dict]]:
+def _read(app: Path, path: str) -> list[Item]:
+    return read_documents(decode((app / path).read_bytes()), path)
+
+
+def _pipeline(kptfile: list[Item]) -> tuple[list[dict], list[dict]]:
     """A Kptfile's mutators and validators."""
-    documents = read_documents(decode((app / kptfile).read_bytes()), kptfile)
-    kpt_values = documents[0].read() if documents else None
+    kpt_values = kptfile[0].read() if kptfile else None
     pipeline = kpt_values.get("pipeline") if isinstance(kpt_values, dict) else None
     if not isinstance(pipeline, dict):
         return [], []
@@ -105,9 +106,10 @@ def _pipeline(app: Path, kptfile: str = KPTFILE) -> tuple[list[dict], list[dict]
     return mutators, validators
 
 
-def _kptfile_configs(app: Path) -> list[str]:
+def _kptfile_configs(app: Path, files: list[tuple[str, Item]]) -> list[str]:
     """The DatabaseSet files the Kptfile's pipeline runs dbset-fn with, in order."""
-    mutators, validators = _pipeline(app)
+    kptfiles = {path: item for path, item in files if item.kind == KPTFILE}
+    mutators, validators = _pipeline([kptfiles[KPTFILE]] if KPTFILE in kptfiles else [])
     for step in mutators + validators:
         if not _runs_dbset_fn(step):
             name = step.get("image") or step.get("exec") or step
@@ -118,8 +120,8 @@ def _kptfile_configs(app: Path) -> list[str]:
             )
     if validators or not mutators:
         raise Refused("the Kptfile's pipeline must run dbset-fn as a mutator, and nothing else")
-    for path in (path for path, item in _items(app) if item.kind == KPTFILE):
-        if path != KPTFILE and any(_pipeline(app, path)):
+    for path, kptfile in kptfiles.items():
+        if path != KPTFILE and any(_pipeline([kptfile])):
             raise Refused(f"{path}: a subpackage with its own pipeline; render in the repository")
     configs = []
     for step in mutators:
@@ -132,8 +134,8 @@ def _kptfile_configs(app: Path) -> list[str]:
     return configs
 
 
-def _only_document(app: Path, path: str) -> Item:
-    items = read_documents(decode((app / path).read_bytes()), path)
+def _only_document(path: str, files: list[tuple[str, Item]]) -> Item:
+    items = [item for where, item in files if where == path]
     if len(items) != 1:
         raise Refused(f"{path} must hold exactly one document, the DatabaseSet; got {len(items)}")
     return items[0]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .kinds import CLAIMING, Claim, claims_of
 from .krm import Item, Result, error, quoted
-from .model import Spec
+from .model import SecretStoreRef, Spec
 from .ownership import key_of, owner_of
 
 # Why one claim cannot have two holders, for the message.
@@ -26,11 +26,13 @@ _FIGHT = {
 
 
 class Generated(NamedTuple):
-    """An object the set makes for an entry, and what it claims besides its name."""
+    """An object the set makes for an entry, what it claims besides its name, and the
+    secret store it reads."""
 
     position: int  # of the entry it was generated for
     obj: Item
     claims: tuple[Claim, ...]
+    reads: SecretStoreRef | None = None
 
 
 class RoleClaim(NamedTuple):
@@ -62,7 +64,7 @@ def collisions(
         if any(kind.of(obj) for kind in CLAIMING)
         for claim in claims_of(obj)
     }
-    for position, obj, claims in generated:
+    for position, obj, claims, _ in generated:
         made = (
             f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for "
             f"spec.databases[{position}] ({quoted(spec.databases[position].name)})"

@@ -40,7 +40,7 @@ def generate(
     while batch := list(itertools.islice(rendered, MADE_TOGETHER)):
         objects = Item.new([made.document for _, made in batch])
         for (position, made), obj in zip(batch, objects, strict=True):
-            yield Generated(position, obj, made.claims)
+            yield Generated(position, obj, made.claims, made.reads)
 
 
 def _placed(

@@ -23,7 +23,7 @@ _ABSENT = object()
 def immutable_changes(
     generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec
 ) -> Iterator[Result]:
-    for position, obj, _ in generated:
+    for position, obj, *_ in generated:
         before = previous.get(key_of(obj))
         kind = next((kind for kind in GENERATED if kind.of(obj)), None)
         if before is None or kind is None:

@@ -52,19 +52,13 @@ class InvalidConfig(Exception):
 
 def field_path(location: Location) -> str:
     """A path as results carry it: `spec.databases[1].name`."""
-    path = ""
-    for step in location:
-        if isinstance(step, int):
-            path += f"[{step}]"
-        else:
-            text = step if _PLAIN_KEY.fullmatch(step) else quoted(step)
-            path += f".{text}" if path else text
-    return path
+    return shown_path(location, None)
 
 
 def shown_path(location: Location, values: Any) -> str:
     """A path as messages show it: each list entry that has a name is named beside its
-    index, `spec.databases[1] ("n8n")` (not where the path ends at that name)."""
+    index, `spec.databases[1] ("n8n")` (not where the path ends at that name). Without
+    values, no entry is named."""
     path, value = "", values
     for position, step in enumerate(location):
         value = _step_into(value, step)

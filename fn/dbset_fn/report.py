@@ -14,7 +14,6 @@ from .collisions import Generated
 from .kinds import EXTERNAL_SECRET
 from .krm import FUNCTION_CONFIG, Item, Result, info, quoted
 from .model import Spec
-from .render import stores_read
 from .targets import Target
 
 ESO_GROUP = EXTERNAL_SECRET.group
@@ -26,7 +25,7 @@ def entry_summaries(
 ) -> Iterator[Result]:
     """One line per entry: its role, its objects, and where its app reads its Secret."""
     made: dict[int, list[Item]] = {}
-    for position, obj, _ in generated:
+    for position, obj, *_ in generated:
         made.setdefault(position, []).append(obj)
     for cluster, entries, _ in targets:
         for position, entry in entries:
@@ -57,16 +56,14 @@ def missing_prerequisites(
     held = {(obj.kind, obj.namespace, obj.name) for obj in items if _prerequisite(obj)}
     clusters = {target.endpoint.namespace for target in targets}
     apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters
-    secrets = {(obj.namespace, obj.name): obj for _, obj, _ in generated if EXTERNAL_SECRET.of(obj)}
+    order = {position: i for i, (position, _) in enumerate(e for t in targets for e in t.entries)}
     stores: dict[tuple[str, str, str], Item] = {}
-    for _, entries, endpoint in targets:
-        for _, entry in entries:
-            for namespace, store in stores_read(entry, spec, endpoint):
-                key_namespace = namespace if store.kind == "SecretStore" else ""
-                user = secrets[(namespace, entry.secret_name)]
-                stores.setdefault((store.kind, key_namespace, store.name), user)
+    for new in sorted(generated, key=lambda new: order[new.position]):  # Clusters in turn
+        if new.reads:
+            namespace = new.obj.namespace if new.reads.kind == "SecretStore" else ""
+            stores.setdefault((new.reads.kind, namespace, new.reads.name), new.obj)
     namespaces: dict[str, Item] = {}
-    for _, obj, _ in generated:
+    for _, obj, *_ in generated:
         if obj.namespace in apps:
             namespaces.setdefault(obj.namespace, obj)
     for (kind, namespace, name), user in stores.items():

@@ -89,8 +89,8 @@ def _silence_stdout() -> None:
 def _run(
     read: Callable[[], str], processor: Processor, debug_variable: str
 ) -> tuple[Iterator[str], list[Result], int]:
-    """(the output's parts, stderr, exit code). The input is read here and held only by
-    the items, once; on an error the items go out as they came in."""
+    """(the output's parts, the results for stderr, exit code). The input is read here
+    and held only by the items, once; on an error the items go out as they came in."""
     try:
         resource_list = parse_resource_list(read())
     except YamlError as problem:

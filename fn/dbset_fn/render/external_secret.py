@@ -41,22 +41,6 @@ def app_credentials_for(
     return _external_secret(entry, spec, namespace, ref, connection_keys(entry, endpoint))
 
 
-def stores_read(
-    entry: DatabaseEntry, spec: Spec, endpoint: Endpoint
-) -> list[tuple[str, SecretStoreRef]]:
-    """(namespace, store) for each ExternalSecret of the entry that reads a store, as
-    generate.py writes them: credentials only for an entry present with a password, an
-    app's copy only in a namespace of its own, and a generated password's first
-    ExternalSecret reads its generator, not a store."""
-    if not (entry.present and entry.has_password):
-        return []
-    ref = entry.password_ref(spec.secretStore)
-    read = [(endpoint.written_namespace, ref.secretStore)] if ref is not None else []
-    if entry.appNamespace and entry.appNamespace != endpoint.namespace:
-        read.append((entry.appNamespace, (ref or _generated_secret(entry, spec)).secretStore))
-    return [(where, store) for where, store in read if isinstance(store, SecretStoreRef)]
-
-
 def _generated_secret(entry: DatabaseEntry, spec: Spec) -> PasswordRef:
     return PasswordRef(
         key=entry.secret_name,
@@ -84,6 +68,7 @@ def _external_secret(
             "data": [{"secretKey": "password", "remoteRef": remote}],
             "target": _target(entry, spec, data),
         },
+        store,
     )
 
 
@@ -109,10 +94,15 @@ def _generate_once(
     )
 
 
-def _shell(entry: DatabaseEntry, namespace: str, spec: dict[str, Any]) -> Rendered:
+def _shell(
+    entry: DatabaseEntry,
+    namespace: str,
+    spec: dict[str, Any],
+    reads: SecretStoreRef | None = None,
+) -> Rendered:
     """The ExternalSecret around a spec; it claims the Secret it writes."""
     document = {**metadata(EXTERNAL_SECRET, entry.secret_name, namespace), "spec": spec}
-    return Rendered(document, (secret_claim(namespace, entry.secret_name),))
+    return Rendered(document, (secret_claim(namespace, entry.secret_name),), reads)
 
 
 def _target(
