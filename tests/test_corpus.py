@@ -1,8 +1,10 @@
 """Real CloudNativePG Clusters, as people write them, through dbset-fn and `kpt fn render`.
 
 tests/corpus/clusters.tsv lists public manifests (CloudNativePG's samples, public
-GitOps repositories) by repository, commit and path; their text is read from the
-snapshots of those repositories (see tests/corpus/README.md), never copied here.
+GitOps repositories) by repository, commit, path and git blob hash; their text is read
+from the shared test fixtures beside the checkout (`../shared/corpus`, or
+`$DBSET_FN_SHARED/corpus`), never copied here, and a file whose blob hash is not the
+listed one is an error, so what is tested cannot change unseen.
 
 What dbset-fn does, on the ResourceList kpt sends (`kpt fn source`): the Cluster comes
 out as it went in with text inserted and nothing else changed, a second run changes
@@ -22,6 +24,7 @@ write-back changes more.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -35,10 +38,8 @@ from e2e import needs
 from resource_lists import only_inserted
 
 CORPUS = Path(__file__).parent / "corpus"
-MIRRORS = [
-    Path(os.environ.get("DBSET_FN_CORPUS_MIRROR", "/work/.mirror")),
-    Path(__file__).resolve().parents[2] / ".mirror",
-]
+SHARED = Path(os.environ.get("DBSET_FN_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+FIXTURES = SHARED / "corpus" / "clusters"
 KPTFILE = """\
 apiVersion: kpt.dev/v1
 kind: Kptfile
@@ -67,7 +68,7 @@ KPT_REWRITES = {
     ),
 }
 
-pytestmark = needs("kpt", "dbset-fn", "git")
+pytestmark = needs("kpt", "dbset-fn")
 
 
 def rows() -> list[dict[str, str]]:
@@ -76,18 +77,17 @@ def rows() -> list[dict[str, str]]:
 
 
 def source_of(row: dict[str, str]) -> str:
-    """The file at its commit, from the repository's snapshot."""
-    name = row["repository"].replace("/", "+")
-    for mirror in MIRRORS:
-        git_dir = mirror / name / "repo"
-        if git_dir.is_dir():
-            return subprocess.run(
-                ["git", f"--git-dir={git_dir}", "show", f"{row['commit']}:{row['path']}"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-    pytest.skip(f"no snapshot of {row['repository']} in {', '.join(map(str, MIRRORS))}")
+    """The file as its repository held it at the listed commit: its git blob hash must be
+    the listed one."""
+    if not FIXTURES.is_dir():
+        pytest.skip(f"needs the corpus fixtures at {FIXTURES} (set DBSET_FN_SHARED to move it)")
+    path = FIXTURES / row["repository"].replace("/", "+") / row["path"]
+    data = path.read_bytes()
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    assert blob == row["blob"], (
+        f"{path} changed: its blob is {blob}, clusters.tsv lists {row['blob']}"
+    )
+    return data.decode()
 
 
 def database_set(cluster: str, databases: list[str], adopt: bool = False) -> str:
