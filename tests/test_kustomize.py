@@ -45,3 +45,22 @@ def test_an_invalid_databaseset_fails_the_build_with_our_message(tmp_path: Path)
     assert run.returncode != 0
     assert run.stdout == ""
     assert 'error: spec.databases[2].name "pg_trust" must not be a role reserved' in run.stderr
+
+
+def test_a_build_over_earlier_output_warns_of_what_the_cluster_loses(tmp_path: Path) -> None:
+    """kustomize discards the results: the warnings reach the user on stderr. A build whose
+    resources hold an earlier build's output (committed, or kept as a base) prunes what
+    the set no longer makes."""
+    example = shutil.copytree(KUSTOMIZE_EXAMPLE, tmp_path / "example")
+    kustomization = example / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text().replace("cluster.yaml", "output.yaml"))
+    config = example / "databaseset.yaml"
+    config.write_text(config.read_text().replace("    appNamespace: myapp\n", ""))
+
+    run = kustomize_build(example)
+
+    assert run.returncode == 0, run.stderr
+    assert (
+        'warning: ExternalSecret "myapp/myapp-db-credentials" is pruned, so Kubernetes deletes '
+        'Secret "myapp/myapp-db-credentials", which the app of role "myapp" reads to connect'
+    ) in run.stderr

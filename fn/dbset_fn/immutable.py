@@ -8,31 +8,38 @@ an error here instead, naming the field, both values, and the way to make the ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .collisions import Generated
-from .kinds import GENERATED
+from .kinds import DATABASE, DATABASE_ROLE, GENERATED, Kind
 from .krm import Item, Result, error, quoted
 from .model import Spec
 from .ownership import ObjectKey, key_of
 
 _ABSENT = object()
+_ON_A_CLUSTER = (DATABASE, DATABASE_ROLE)
 
 
 def immutable_changes(
     generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec
 ) -> Iterator[Result]:
+    earlier = _by_what_they_manage(previous.values())
     for position, obj, *_ in generated:
-        before = previous.get(key_of(obj))
         kind = next((kind for kind in GENERATED if kind.of(obj)), None)
-        if before is None or kind is None:
+        if kind is None:
+            continue
+        before = previous.get(key_of(obj)) or earlier.get((kind, _value(obj, "spec.name")))
+        if before is None:
+            continue
+        entry = spec.databases[position]
+        if _cluster_of(before) != _cluster_of(obj):
+            yield _moved(before, obj, position, entry.name)
             continue
         for dotted in kind.immutable:
             old, new = _value(before, dotted), _value(obj, dotted)
             if old is _ABSENT or new is _ABSENT or old == new:
                 continue  # Kubernetes compares only a value set before and after
-            entry = spec.databases[position]
             yield error(
                 f"{obj.describe()} must keep its {dotted} {quoted(old)}, as a {obj.kind} "
                 f"cannot change it once created, but spec.databases[{position}] "
@@ -43,6 +50,45 @@ def immutable_changes(
                 field_path=dotted,
                 current_value=old,
             )
+
+
+def _by_what_they_manage(objects: Iterable[Item]) -> dict[tuple[Kind, Any], Item]:
+    """The set's earlier objects that name a Cluster, by the database or role they manage:
+    an entry's names are the set's alone, so an earlier one elsewhere is the entry's, moved."""
+    return {
+        (kind, _value(obj, "spec.name")): obj
+        for obj in objects
+        for kind in _ON_A_CLUSTER
+        if kind.of(obj)
+    }
+
+
+def _cluster_of(obj: Item) -> tuple[str, Any]:
+    """The Cluster an object is on: spec.cluster names it in the object's own namespace."""
+    return obj.namespace, _value(obj, "spec.cluster")
+
+
+def _moved(before: Item, obj: Item, position: int, name: str) -> Result:
+    """One error for a move to any other Cluster, in the namespace or out of it: either way
+    the earlier object is pruned and a new one starts empty."""
+    old, new = _cluster_name(before), _cluster_name(obj)
+    return error(
+        f"{before.describe()} must stay on Cluster {quoted(old)}, as a {obj.kind} cannot "
+        f"move to another Cluster once created, but spec.databases[{position}] "
+        f"({quoted(name)}) now puts it on Cluster {quoted(new)}; keep the entry's cluster: a "
+        f"new Cluster needs a new {obj.kind} (remove the entry, render and apply, then add it "
+        "back with its new cluster; what the old one made in PostgreSQL stays unless its "
+        "reclaim policy is delete)",
+        before,
+        field_path="spec.cluster",
+        current_value=_value(before, "spec.cluster"),
+    )
+
+
+def _cluster_name(obj: Item) -> str:
+    cluster = _value(obj, "spec.cluster.name")
+    name = cluster if isinstance(cluster, str) else quoted(cluster)
+    return f"{obj.namespace}/{name}" if obj.namespace else name
 
 
 def _value(obj: Item, dotted: str) -> Any:

@@ -17,7 +17,8 @@ from .collisions import RoleClaim, collisions
 from .generate import generate
 from .immutable import immutable_changes
 from .kinds import role_claim
-from .krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted, warning
+from .krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted
+from .losses import losses
 from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
 from .render import Endpoint
@@ -64,10 +65,14 @@ def transform(
     results += adoption_results(generated, replaced, spec)
     results += entry_summaries(generated, targets, spec)
     results += missing_prerequisites(items, generated, targets, spec)
-    regenerated = {key_of(new.obj) for new in generated}
-    pruned = [obj for key, obj in previous.items() if key not in regenerated]
-    results += list(removal_warnings(pruned, spec))
-    return kept + [new.obj for new in generated], results
+    results += losses(generated, previous, spec)
+    return kept + [new.obj for new in generated], warnings_first(results)
+
+
+def warnings_first(results: list[Result]) -> list[Result]:
+    """kpt shows the first few results of a function only: what the cluster will lose
+    must be among them."""
+    return sorted(results, key=lambda result: result.severity != "warning")
 
 
 def failed(results: list[Result]) -> list[Result]:
@@ -128,34 +133,3 @@ def managed_role_claims(targets: list[Target], spec: Spec) -> Iterator[RoleClaim
         for position, entry in entries:
             claim = role_claim(cluster.namespace, cluster.name, entry.name)
             yield RoleClaim(position, claim, cluster)
-
-
-# Generated objects ---------------------------------------------------------------------
-
-
-def removal_warnings(pruned: Iterable[Item], spec: Spec) -> Iterator[Result]:
-    """Pruning stops managing a database; PostgreSQL keeps it. Say so, and how to drop it."""
-    listed = {entry.name for entry in spec.databases}
-    for obj in pruned:
-        if obj.kind != "Database":
-            continue
-        database = obj.get("spec")
-        database = database if isinstance(database, dict) else {}
-        name = database.get("name")
-        if not isinstance(name, str) or name in listed or database.get("ensure") == "absent":
-            continue
-        if database.get("databaseReclaimPolicy") == "delete":
-            kept = (
-                f"role {quoted(name)} (CloudNativePG drops database {quoted(name)} with its "
-                "Database object)"
-            )
-        else:
-            kept = f"role {quoted(name)} and database {quoted(name)}"
-        yield warning(
-            f"spec.databases no longer lists {quoted(name)}, so its objects are pruned, but "
-            f"PostgreSQL still holds {kept}; to drop them, add the entry back with ensure: "
-            "absent and render, then remove it once CloudNativePG has dropped them",
-            FUNCTION_CONFIG,
-            field_path="spec.databases",
-            current_value=name,
-        )
