@@ -112,8 +112,8 @@ def _pruned_database_role(
         f"{obj.describe()} is pruned and its databaseRoleReclaimPolicy is delete, so "
         f"CloudNativePG drops role {quoted(name)}",
         entries.get(name),
-        "set roleOutput: databaseRole, and render and apply spec.databaseRoleReclaimPolicy: "
-        "retain before switching",
+        "set roleOutput: databaseRole back, then render and apply it with "
+        "spec.databaseRoleReclaimPolicy: retain before switching",
         name,
     )
 
