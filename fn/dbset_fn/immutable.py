@@ -24,22 +24,29 @@ _ON_A_CLUSTER = (DATABASE, DATABASE_ROLE)
 def immutable_changes(
     generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec
 ) -> Iterator[Result]:
-    earlier = _by_what_they_manage(previous.values())
+    earlier: dict[tuple[Kind, Any], Item] | None = None  # read only when an object is new
     for position, obj, *_ in generated:
         kind = next((kind for kind in GENERATED if kind.of(obj)), None)
         if kind is None:
             continue
-        before = previous.get(key_of(obj)) or earlier.get((kind, _value(obj, "spec.name")))
+        before = previous.get(key_of(obj))
+        entry = spec.databases[position]
+        if before is None and kind in _ON_A_CLUSTER:
+            earlier = _by_what_they_manage(previous.values()) if earlier is None else earlier
+            moved_from = earlier.get((kind, _value(obj.read(), "spec.name")))
+            if moved_from is not None:  # from a Cluster in another namespace
+                yield _moved(moved_from, obj, position, entry.name)
+            continue
         if before is None:
             continue
-        entry = spec.databases[position]
-        if _cluster_of(before) != _cluster_of(obj):
-            yield _moved(before, obj, position, entry.name)
-            continue
+        old_values, new_values = before.read(), obj.read()  # each read once: a parse
         for dotted in kind.immutable:
-            old, new = _value(before, dotted), _value(obj, dotted)
+            old, new = _value(old_values, dotted), _value(new_values, dotted)
             if old is _ABSENT or new is _ABSENT or old == new:
                 continue  # Kubernetes compares only a value set before and after
+            if dotted == "spec.cluster":
+                yield _moved(before, obj, position, entry.name)
+                continue
             yield error(
                 f"{obj.describe()} must keep its {dotted} {quoted(old)}, as a {obj.kind} "
                 f"cannot change it once created, but spec.databases[{position}] "
@@ -56,16 +63,11 @@ def _by_what_they_manage(objects: Iterable[Item]) -> dict[tuple[Kind, Any], Item
     """The set's earlier objects that name a Cluster, by the database or role they manage:
     an entry's names are the set's alone, so an earlier one elsewhere is the entry's, moved."""
     return {
-        (kind, _value(obj, "spec.name")): obj
+        (kind, _value(obj.read(), "spec.name")): obj
         for obj in objects
         for kind in _ON_A_CLUSTER
         if kind.of(obj)
     }
-
-
-def _cluster_of(obj: Item) -> tuple[str, Any]:
-    """The Cluster an object is on: spec.cluster names it in the object's own namespace."""
-    return obj.namespace, _value(obj, "spec.cluster")
 
 
 def _moved(before: Item, obj: Item, position: int, name: str) -> Result:
@@ -81,18 +83,18 @@ def _moved(before: Item, obj: Item, position: int, name: str) -> Result:
         "reclaim policy is delete)",
         before,
         field_path="spec.cluster",
-        current_value=_value(before, "spec.cluster"),
+        current_value=_value(before.read(), "spec.cluster"),
     )
 
 
 def _cluster_name(obj: Item) -> str:
-    cluster = _value(obj, "spec.cluster.name")
+    cluster = _value(obj.read(), "spec.cluster.name")
     name = cluster if isinstance(cluster, str) else quoted(cluster)
     return f"{obj.namespace}/{name}" if obj.namespace else name
 
 
-def _value(obj: Item, dotted: str) -> Any:
-    value: Any = obj.read()
+def _value(values: dict[str, Any], dotted: str) -> Any:
+    value: Any = values
     for part in dotted.split("."):
         if not isinstance(value, dict) or part not in value:
             return _ABSENT
