@@ -34,3 +34,60 @@ needs_image = pytest.mark.skipif(
 def needs(*commands: str) -> pytest.MarkDecorator:
     missing = [command for command in commands if shutil.which(command) is None]
     return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)} on PATH")
+
+
+# What a change of the examples' DatabaseSet makes the cluster lose: the set as first
+# rendered, as changed, and the warning the change must give under kpt and kustomize.
+LOSSES = {
+    "ensure-absent": (
+        [],
+        [("    appNamespace: myapp\n", "    appNamespace: myapp\n    ensure: absent\n")],
+        'spec.databases[1] ("myapp") has ensure: absent, so CloudNativePG drops role "myapp" '
+        'and database "myapp" with all its data',
+    ),
+    "role-only": (
+        [
+            (
+                "  databases:\n",
+                "  entriesWithoutPassword: trust\n"
+                "  databaseDefaults:\n    databaseReclaimPolicy: delete\n  databases:\n",
+            )
+        ],
+        [("  - name: myapp\n", "  - name: myapp\n    roleOnly: true\n")],
+        "is pruned and its databaseReclaimPolicy is delete, so CloudNativePG drops database "
+        '"myapp" with all its data, as spec.databases[1] ("myapp") changed',
+    ),
+    "role-output": (
+        [
+            (
+                "  databases:\n",
+                "  roleOutput: databaseRole\n  databaseRoleReclaimPolicy: delete\n  databases:\n",
+            )
+        ],
+        [("  roleOutput: databaseRole\n", "")],
+        "is pruned and its databaseRoleReclaimPolicy is delete, so CloudNativePG drops role "
+        '"myapp", as spec.databases[1] ("myapp") changed',
+    ),
+    "app-namespace": (
+        [],
+        [("    appNamespace: myapp\n", "")],
+        'so Kubernetes deletes Secret "myapp/myapp-db-credentials", which the app of role '
+        '"myapp" reads to connect, as spec.databases[1] ("myapp") changed; to keep it, set '
+        'appNamespace back to "myapp"',
+    ),
+    "secret-name": (
+        [],
+        [("    appNamespace: myapp\n", "    appNamespace: myapp\n    secretName: myapp-pg\n")],
+        'so Kubernetes deletes Secret "myapp/myapp-db-credentials", which the app of role '
+        '"myapp" reads to connect, as spec.databases[1] ("myapp") changed; to keep it, '
+        "remove secretName",
+    ),
+}
+
+
+def edit(path: Path, replacements: list[tuple[str, str]]) -> None:
+    text = path.read_text()
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text)

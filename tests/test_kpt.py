@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from e2e import EXAMPLES, IMAGE, needs, needs_image
+from e2e import EXAMPLES, IMAGE, LOSSES, edit, needs, needs_image
 
 KPT_EXAMPLE = EXAMPLES / "kpt"
 
@@ -222,56 +222,6 @@ def test_kpt_fn_doc_shows_the_commands_help() -> None:
     assert doc.stdout.rstrip("\n") == help_text.rstrip("\n")  # kpt ends it with a blank line
 
 
-# What a change of the DatabaseSet makes the cluster lose, as `kpt fn render` shows it:
-# the set as first rendered, as changed, and the warning the change must give.
-ROLE_OUTPUT = "  databases:\n"
-LOSSES = {
-    "ensure-absent": (
-        [],
-        [("    appNamespace: myapp\n", "    appNamespace: myapp\n    ensure: absent\n")],
-        'spec.databases[1] ("myapp") has ensure: absent, so CloudNativePG drops role "myapp" '
-        'and database "myapp" with all its data',
-    ),
-    "role-only": (
-        [
-            (
-                "  databases:\n",
-                "  entriesWithoutPassword: trust\n"
-                "  databaseDefaults:\n    databaseReclaimPolicy: delete\n  databases:\n",
-            )
-        ],
-        [("  - name: myapp\n", "  - name: myapp\n    roleOnly: true\n")],
-        'Database "postgres/myapp" (in postgres/database_myapp.yaml) is pruned and its '
-        'databaseReclaimPolicy is delete, so CloudNativePG drops database "myapp"',
-    ),
-    "role-output": (
-        [
-            (
-                "  databases:\n",
-                "  roleOutput: databaseRole\n  databaseRoleReclaimPolicy: delete\n  databases:\n",
-            )
-        ],
-        [("  roleOutput: databaseRole\n", "")],
-        'DatabaseRole "postgres/myapp" (in postgres/databaserole_myapp.yaml) is pruned and its '
-        'databaseRoleReclaimPolicy is delete, so CloudNativePG drops role "myapp"',
-    ),
-    "app-namespace": (
-        [],
-        [("    appNamespace: myapp\n", "")],
-        'so Kubernetes deletes Secret "myapp/myapp-db-credentials", which the app of role '
-        '"myapp" reads to connect, as spec.databases[1] ("myapp") changed; to keep it, set '
-        'appNamespace back to "myapp"',
-    ),
-    "secret-name": (
-        [],
-        [("    appNamespace: myapp\n", "    appNamespace: myapp\n    secretName: myapp-pg\n")],
-        'so Kubernetes deletes Secret "myapp/myapp-db-credentials", which the app of role '
-        '"myapp" reads to connect, as spec.databases[1] ("myapp") changed; to keep it, '
-        "remove secretName",
-    ),
-}
-
-
 @pytest.mark.parametrize("first, then, shown", LOSSES.values(), ids=LOSSES)
 def test_kpt_shows_what_a_change_makes_the_cluster_lose_as_a_warning(
     package: Path, runtime: str, first: list, then: list, shown: str
@@ -286,11 +236,3 @@ def test_kpt_shows_what_a_change_makes_the_cluster_lose_as_a_warning(
     assert run.returncode == 0, run.stderr
     warnings = [line for line in run.stderr.splitlines() if line.strip().startswith("[warning]")]
     assert any(shown in line for line in warnings), run.stderr
-
-
-def edit(path: Path, replacements: list[tuple[str, str]]) -> None:
-    text = path.read_text()
-    for old, new in replacements:
-        assert old in text
-        text = text.replace(old, new, 1)
-    path.write_text(text)
