@@ -15,9 +15,11 @@ changed file before committing it.
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 
+import pytest
 from dbset_fn.function import process_database_set
 from dbset_fn.krm import Outcome, parse_resource_list, process, read_documents
 from dbset_fn.krm.documents import as_document
@@ -102,6 +104,15 @@ def check_expected(case: Path, name: str, actual: str) -> None:
             path.unlink()
         return
     expected = path.read_text() if path.exists() else ""
-    assert actual == expected, (
-        f"{path} differs from the actual output (UPDATE_GOLDEN=1 rewrites it)"
-    )
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            f"{path} (expected)",
+            "actual",
+        )
+        pytest.fail(
+            f"{path} differs from the actual output (UPDATE_GOLDEN=1 rewrites it):\n"
+            + "".join(diff),
+            pytrace=False,
+        )
