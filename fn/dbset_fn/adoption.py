@@ -9,6 +9,12 @@ password only for an ExternalSecret that has never synced, whatever its generato
 says (external-secrets v2.9.0, pkg/controllers/externalsecret/
 externalsecret_controller.go, shouldRefresh), so no password rotates.
 
+Only what a set would have generated is taken over, each object once: a Secret that
+holds more than the generated one writes would lose it, and a Password generator that
+an ExternalSecret which stays still uses is that ExternalSecret's too. Where such an
+object stands where a generated one goes, it is an error saying why (collisions.py);
+a generator that stays is named in its ExternalSecret's result.
+
 What Kubernetes would refuse is not adopted silently: the generated object keeps the
 Secret type the adopted one produced (generate.py), and a changed spec.name or
 spec.cluster is an error (immutable.py).
@@ -17,50 +23,161 @@ spec.cluster is an error (immutable.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from .collisions import Generated
 from .kinds import EXTERNAL_SECRET, PASSWORD, SECRET
 from .krm import Item, Result, info, quoted
 from .krm.objects import ORCHESTRATOR_PREFIXES
 from .model import Spec
-from .ownership import OWNER, ObjectKey, key_of, owner_of
+from .ownership import GENERATED_SECRET_FIELDS, OWNER, ObjectKey, key_of, owner_of
 
 BASIC_AUTH = "kubernetes.io/basic-auth"
 MAX_LISTED = 6  # changed fields named in a result; more are counted
 
 
-def adoptable(generated: list[Generated], kept: list[Item]) -> dict[ObjectKey, Item]:
-    """What each generated object replaces, by the generated object's key."""
-    wanted = {key_of(new.obj): new for new in generated}
-    found = {
+class Adoption(NamedTuple):
+    """What spec.adopt takes over, by the key of the generated object that replaces each,
+    and why it leaves alone what it cannot take over."""
+
+    replaced: dict[ObjectKey, Item]
+    refused: dict[ObjectKey, str]  # an object where a generated one goes: why it stays
+    notes: dict[ObjectKey, str]  # an adopted ExternalSecret: why its generator stays
+
+
+def adoptable(generated: list[Generated], kept: list[Item]) -> Adoption:
+    """Only what a set would have generated, each object once: an object where a
+    generated one goes (but not a Secret holding more than a generated one writes, nor
+    a Password an ExternalSecret that stays still uses), and the Password an adopted
+    ExternalSecret used, renamed, where the generated one uses a Password too."""
+    wanted = {key_of(new.obj): new.obj for new in generated}
+    in_place = {
         key: obj
         for obj in kept
         if (key := key_of(obj)) in wanted and not owner_of(obj) and not obj.is_local_config
     }
-    by_key = {key_of(obj): obj for obj in kept if PASSWORD.of(obj) and not owner_of(obj)}
-    for key, obj in list(found.items()):
-        generator = _generator_of(obj) if EXTERNAL_SECRET.of(obj) else None
-        old = by_key.get((PASSWORD.group, PASSWORD.kind, obj.namespace, generator or ""))
-        new = next(
-            (
-                made
-                for made in generated
-                if made.position == wanted[key].position and PASSWORD.of(made.obj)
-            ),
-            None,
+    users = _generator_users(kept)
+    adoption = Adoption({}, {}, {})
+    # Passwords last: whether one is still used depends on the ExternalSecrets adopted.
+    for key, obj in sorted(in_place.items(), key=lambda pair: PASSWORD.of(pair[1])):
+        why_not = _why_not_in_place(obj, wanted[key], users, adoption.replaced)
+        if why_not is None:
+            adoption.replaced[key] = obj
+        else:
+            adoption.refused[key] = why_not
+    passwords = {key_of(obj): obj for obj in kept if PASSWORD.of(obj) and not owner_of(obj)}
+    for key, obj in list(adoption.replaced.items()):
+        if EXTERNAL_SECRET.of(obj):
+            _take_generator(key, obj, wanted, passwords, users, adoption)
+    return adoption
+
+
+def _why_not_in_place(
+    obj: Item, new: Item, users: dict[ObjectKey, list[Item]], replaced: dict[ObjectKey, Item]
+) -> str | None:
+    """Why an object where a generated one goes cannot be taken over, or None."""
+    if SECRET.of(obj):
+        return _held_beyond(obj, new)
+    if PASSWORD.of(obj):
+        return _used_by_others(obj, users, replaced)
+    return None
+
+
+def _held_beyond(secret: Item, new: Item) -> str | None:
+    """A Secret's data is never replaced: only the fields and stringData keys the
+    generated Secret writes may hold anything."""
+    values = secret.read()
+    written = new.get("stringData") or {}
+    held = [
+        path
+        for field, value in values.items()
+        if field not in GENERATED_SECRET_FIELDS or field == "stringData"
+        for path in _held_paths(str(field), value, written if field == "stringData" else {})
+    ]
+    if not held:
+        return None
+    return (
+        f"it holds {quoted(', '.join(held))}, which the generated Secret does not write "
+        "and adopting would lose"
+    )
+
+
+def _held_paths(field: str, value: Any, written: dict[str, Any]) -> list[str]:
+    """Where a field holds something: each key of a mapping (but those written anew),
+    or the field itself."""
+    if isinstance(value, dict):
+        return [f"{field}.{key}" for key in value if key not in written]
+    return [] if value in (None, "", []) else [field]
+
+
+def _used_by_others(
+    password: Item, users: dict[ObjectKey, list[Item]], replaced: dict[ObjectKey, Item]
+) -> str | None:
+    """A Password that an ExternalSecret which stays uses is that ExternalSecret's too."""
+    adopted = {id(obj) for obj in replaced.values()}
+    staying = [obj for obj in users.get(key_of(password), []) if id(obj) not in adopted]
+    if not staying:
+        return None
+    return f"{staying[0].describe()} uses it too and is not taken over"
+
+
+def _take_generator(
+    key: ObjectKey,
+    old: Item,
+    wanted: dict[ObjectKey, Item],
+    passwords: dict[ObjectKey, Item],
+    users: dict[ObjectKey, list[Item]],
+    adoption: Adoption,
+) -> None:
+    """The Password an adopted ExternalSecret used goes with it, renamed to the set's
+    Password in its namespace, unless another ExternalSecret still uses it or it is
+    taken over already; then a note says why it stays."""
+    generator = passwords.get(_password_key(old.namespace, _generator_of(old)))
+    new_name = _generator_of(wanted[key])
+    new_key = _password_key(old.namespace, new_name)
+    if generator is None or new_name is None or new_key not in wanted:
+        return
+    if new_key in adoption.replaced or new_key in adoption.refused:
+        return
+    taken_as = next((at for at, obj in adoption.replaced.items() if obj is generator), None)
+    if taken_as is not None:
+        adoption.notes[key] = (
+            f"; {generator.describe()}, which it used, becomes Password "
+            f"{quoted(_named(taken_as))} only, as an object is adopted once"
         )
-        if old is not None and new is not None:
-            found.setdefault(key_of(new.obj), old)
-    return found
+        return
+    staying = _used_by_others(generator, users, adoption.replaced)
+    if staying is not None:
+        adoption.notes[key] = f"; {generator.describe()}, which it used, stays, as {staying}"
+    else:
+        adoption.replaced[new_key] = generator
+
+
+def _named(key: ObjectKey) -> str:
+    _, _, namespace, name = key
+    return f"{namespace}/{name}" if namespace else name
+
+
+def _password_key(namespace: str, name: str | None) -> ObjectKey:
+    return (PASSWORD.group, PASSWORD.kind, namespace, name or "")
+
+
+def _generator_users(kept: list[Item]) -> dict[ObjectKey, list[Item]]:
+    """The ExternalSecrets that use each Password generator (one in their namespace)."""
+    users: dict[ObjectKey, list[Item]] = {}
+    for obj in kept:
+        if EXTERNAL_SECRET.of(obj):
+            for name in _generators_named(obj):
+                users.setdefault(_password_key(obj.namespace, name), []).append(obj)
+    return users
 
 
 def adoption_results(
-    generated: list[Generated], replaced: dict[ObjectKey, Item], spec: Spec
+    generated: list[Generated], adoption: Adoption, spec: Spec
 ) -> Iterator[Result]:
     """One info result per adopted object: what it became, and what changed in it."""
     for position, obj, *_ in generated:
-        old = replaced.get(key_of(obj))
+        old = adoption.replaced.get(key_of(obj))
         if old is None:
             continue
         entry = spec.databases[position]
@@ -69,17 +186,31 @@ def adoption_results(
             f"adopted {old.describe()}{became} for spec.databases[{position}] "
             f"({quoted(entry.name)}): {describe_changes(old.read(), obj.read())}"
         )
-        message += "".join(_notes(old, obj))
+        message += "".join(_notes(old, obj)) + adoption.notes.get(key_of(obj), "")
         yield info(message, obj)
 
 
 def _generator_of(external_secret: Item) -> str | None:
-    for source in external_secret.get("spec", "dataFrom") or []:
-        ref = source.get("sourceRef", {}).get("generatorRef") if isinstance(source, dict) else None
-        if isinstance(ref, dict) and ref.get("kind") == PASSWORD.kind:
-            name = ref.get("name")
-            return name if isinstance(name, str) else None
-    return None
+    """The first Password generator an ExternalSecret uses, or None."""
+    return next(_generators_named(external_secret), None)
+
+
+def _generators_named(external_secret: Item) -> Iterator[str]:
+    """The Password generators named in dataFrom[].sourceRef.generatorRef, the one place
+    ESO reads one from; any other shape of those fields names none."""
+    sources = external_secret.get("spec", "dataFrom")
+    for source in sources if isinstance(sources, list) else []:
+        source_ref = source.get("sourceRef") if isinstance(source, dict) else None
+        ref = source_ref.get("generatorRef") if isinstance(source_ref, dict) else None
+        if isinstance(ref, dict) and _is_password(ref) and isinstance(ref.get("name"), str):
+            yield ref["name"]
+
+
+def _is_password(ref: dict[str, Any]) -> bool:
+    """A generatorRef to a Password: its apiVersion defaults to the Password's."""
+    api_version = ref.get("apiVersion", PASSWORD.api_version)
+    group = api_version.rpartition("/")[0] if isinstance(api_version, str) else None
+    return ref.get("kind") == PASSWORD.kind and group == PASSWORD.group
 
 
 def _notes(old: Item, new: Item) -> Iterator[str]:
@@ -105,7 +236,8 @@ def _notes(old: Item, new: Item) -> Iterator[str]:
             "ExternalSecret using it has synced with refreshPolicy CreatedOnce"
         )
     owner_policy = old.get("spec", "target", "creationPolicy") in (None, "Owner")
-    if EXTERNAL_SECRET.of(new) and _generator_of(old) is not None and owner_policy:
+    generated_once = _generator_of(old) is not None and _generator_of(new) is not None
+    if EXTERNAL_SECRET.of(new) and generated_once and owner_policy:
         namespace, name = new.namespace, new.get("spec", "target", "name")
         yield (
             "; its Secret still has an owner reference to this ExternalSecret (creationPolicy "
