@@ -13,7 +13,8 @@ Only what a set would have generated is taken over, each object once: a Secret t
 holds more than the generated one writes would lose it, and a Password generator that
 an ExternalSecret which stays still uses is that ExternalSecret's too. Where such an
 object stands where a generated one goes, it is an error saying why (collisions.py);
-a generator that stays is named in its ExternalSecret's result.
+a generator that stays is named in its ExternalSecret's result. Any shape of the
+fields read here is read safely: a shape ESO would not read names no generator.
 
 What Kubernetes would refuse is not adopted silently: the generated object keeps the
 Secret type the adopted one produced (generate.py), and a changed spec.name or
@@ -276,17 +277,19 @@ def _leaves(old: Any, new: Any, path: str = "") -> Iterator[tuple[str, tuple[Any
 
 
 def _without_tracking(values: dict[str, Any]) -> dict[str, Any]:
-    """Without the annotations that only say who made an object and where it is filed."""
-    metadata = dict(values.get("metadata") or {})
-    annotations = {
+    """Without the annotations that only say who made an object and where it is filed;
+    metadata or annotations of another shape are compared as they are."""
+    metadata = values.get("metadata")
+    annotations = (metadata.get("annotations") or {}) if isinstance(metadata, dict) else None
+    if not isinstance(metadata, dict) or not isinstance(annotations, dict):
+        return values
+    kept = {
         key: value
-        for key, value in (metadata.get("annotations") or {}).items()
+        for key, value in annotations.items()
         if not str(key).startswith(ORCHESTRATOR_PREFIXES) and key != OWNER
     }
-    metadata.pop("annotations", None)
-    if annotations:
-        metadata["annotations"] = annotations
-    return {**values, "metadata": metadata}
+    metadata = {key: value for key, value in metadata.items() if key != "annotations"}
+    return {**values, "metadata": metadata | ({"annotations": kept} if kept else {})}
 
 
 def _listed(paths: list[str]) -> str:
