@@ -10,8 +10,9 @@ says (external-secrets v2.9.0, pkg/controllers/externalsecret/
 externalsecret_controller.go, shouldRefresh), so no password rotates.
 
 Only what a set would have generated is taken over, each object once: a Secret that
-holds more than the generated one writes would lose it, and a Password generator that
-an ExternalSecret which stays still uses is that ExternalSecret's too. Where such an
+holds more than the generated one writes would lose it, and so would the Secret of an
+ExternalSecret that writes more keys (or keys it does not name); a Password generator
+that an ExternalSecret which stays still uses is that ExternalSecret's too. Where such an
 object stands where a generated one goes, it is an error saying why (collisions.py);
 a generator that stays is named in its ExternalSecret's result. Any shape of the
 fields read here is read safely: a shape ESO would not read names no generator.
@@ -79,6 +80,8 @@ def _why_not_in_place(
     """Why an object where a generated one goes cannot be taken over, or None."""
     if SECRET.of(obj):
         return _held_beyond(obj, new)
+    if EXTERNAL_SECRET.of(obj):
+        return _keys_beyond(obj, new)
     if PASSWORD.of(obj):
         return _used_by_others(obj, users, replaced)
     return None
@@ -109,6 +112,54 @@ def _held_paths(field: str, value: Any, written: dict[str, Any]) -> list[str]:
     if isinstance(value, dict):
         return [f"{field}.{key}" for key in value if key not in written]
     return [] if value in (None, "", []) else [field]
+
+
+def _keys_beyond(external_secret: Item, new: Item) -> str | None:
+    """The Secret an adopted ExternalSecret wrote keeps only the keys the generated one
+    writes: one that writes other keys, or keys its fields do not tell, stays."""
+    keys = _written_keys(external_secret.get("spec"))
+    if keys is None:
+        return (
+            "the keys of the Secret it writes are not all named in it (an extract, a find "
+            "or a templateFrom), and adopting could lose some"
+        )
+    written = new.get("spec", "target", "template", "data") or {}
+    lost = [key for key in keys if key not in written]
+    if not lost:
+        return None
+    return (
+        f"its Secret holds {quoted(', '.join(lost))}, which the generated ExternalSecret "
+        "does not write and adopting would lose"
+    )
+
+
+def _written_keys(spec: Any) -> list[str] | None:
+    """The keys of the Secret an ExternalSecret writes, where its fields name them: its
+    template's (with what it fetches, when merged), or what it fetches."""
+    spec = spec if isinstance(spec, dict) else {}
+    target = spec.get("target") if isinstance(spec.get("target"), dict) else {}
+    template = target.get("template")
+    if not isinstance(template, dict):
+        return _fetched_keys(spec)
+    data = template.get("data") or {}
+    if template.get("templateFrom") or not isinstance(data, dict):
+        return None
+    if template.get("mergePolicy") != "Merge":
+        return [str(key) for key in data]
+    fetched = _fetched_keys(spec)
+    return None if fetched is None else [*map(str, data), *fetched]
+
+
+def _fetched_keys(spec: dict[str, Any]) -> list[str] | None:
+    """data[].secretKey, and "password" for a Password generator (its default key);
+    None for an extract or a find, which bring every key of a remote secret."""
+    data, sources = spec.get("data") or [], spec.get("dataFrom") or []
+    if not isinstance(data, list) or not isinstance(sources, list):
+        return None
+    keys = [str(entry.get("secretKey")) for entry in data if isinstance(entry, dict)]
+    if not all(_password_ref(source) for source in sources):
+        return None
+    return keys + (["password"] if sources else [])
 
 
 def _used_by_others(
@@ -201,10 +252,16 @@ def _generators_named(external_secret: Item) -> Iterator[str]:
     ESO reads one from; any other shape of those fields names none."""
     sources = external_secret.get("spec", "dataFrom")
     for source in sources if isinstance(sources, list) else []:
-        source_ref = source.get("sourceRef") if isinstance(source, dict) else None
-        ref = source_ref.get("generatorRef") if isinstance(source_ref, dict) else None
-        if isinstance(ref, dict) and _is_password(ref) and isinstance(ref.get("name"), str):
+        ref = _password_ref(source)
+        if ref is not None and isinstance(ref.get("name"), str):
             yield ref["name"]
+
+
+def _password_ref(source: Any) -> dict[str, Any] | None:
+    """A dataFrom entry's generatorRef to a Password, or None."""
+    source_ref = source.get("sourceRef") if isinstance(source, dict) else None
+    ref = source_ref.get("generatorRef") if isinstance(source_ref, dict) else None
+    return ref if isinstance(ref, dict) and _is_password(ref) else None
 
 
 def _is_password(ref: dict[str, Any]) -> bool:

@@ -620,9 +620,9 @@ class Spec(Model):
             "namespace and name (and the Password generator its ExternalSecret uses, if no "
             "other ExternalSecret does), a role of the entry's name in the Cluster. Each is "
             "replaced in place, with an info result saying what changed; without adopt, each "
-            "is an error. A Secret that holds more than the generated one writes, or a "
-            "Password generator another ExternalSecret uses, is never taken over: it stays an "
-            "error."
+            "is an error. A Secret that holds more than the generated one writes, an "
+            "ExternalSecret whose Secret does, or a Password generator another ExternalSecret "
+            "uses, is never taken over: it stays an error."
         ),
         examples=[True],
     )
