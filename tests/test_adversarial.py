@@ -171,7 +171,7 @@ ADOPTED = {
         "metadata": {"name": "a-db-credentials", "namespace": "postgres"},
         "spec": {
             "dataFrom": [{"sourceRef": {"generatorRef": {"kind": "Password", "name": "old"}}}],
-            "target": {"name": "a-db-credentials", "template": {"type": "Opaque"}},
+            "target": {"name": "a-db-credentials"},
         },
     },
     "password": {
@@ -212,7 +212,7 @@ READ = {
         ("spec", "target", "template"),
         ("spec", "target", "template", "type"),
     ],
-    "password": [("metadata", "annotations"), ("spec",), ("spec", "length")],
+    "password": [("metadata", "annotations"), ("spec",), ("spec", "secretKeys")],
     "secret": [
         ("metadata", "annotations"),
         ("type",),
@@ -227,12 +227,12 @@ SHAPES = [5, "x", ["x"], [5], None, {"a": [1]}, True, {}]
 
 
 def _with(value: dict, path: tuple, shape: object) -> dict:
-    """A copy of value with the field at path given shape."""
+    """A copy of value with the field at path given shape (mappings made on the way)."""
     copy = json.loads(json.dumps(value))
     *parents, last = path
     node = copy
     for step in parents:
-        node = node[step]
+        node = node[step] if isinstance(step, int) else node.setdefault(step, {})
     node[last] = shape
     return copy
 

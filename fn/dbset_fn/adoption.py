@@ -58,32 +58,61 @@ def adoptable(generated: list[Generated], kept: list[Item]) -> Adoption:
         for obj in kept
         if (key := key_of(obj)) in wanted and not owner_of(obj) and not obj.is_local_config
     }
-    users = _generator_users(kept)
+    generators = _Generators.of(kept)
     adoption = Adoption({}, {}, {})
     # Passwords last: whether one is still used depends on the ExternalSecrets adopted.
     for key, obj in sorted(in_place.items(), key=lambda pair: PASSWORD.of(pair[1])):
-        why_not = _why_not_in_place(obj, wanted[key], users, adoption.replaced)
+        why_not = _why_not_in_place(obj, wanted[key], generators, adoption.replaced)
         if why_not is None:
             adoption.replaced[key] = obj
         else:
             adoption.refused[key] = why_not
-    passwords = {key_of(obj): obj for obj in kept if PASSWORD.of(obj) and not owner_of(obj)}
     for key, obj in list(adoption.replaced.items()):
         if EXTERNAL_SECRET.of(obj):
-            _take_generator(key, obj, wanted, passwords, users, adoption)
+            _take_generator(key, obj, wanted, generators, adoption)
     return adoption
 
 
+class _Generators(NamedTuple):
+    """The input's Password generators, and the ExternalSecrets that use each (one in
+    their namespace), by the generator's key."""
+
+    passwords: dict[ObjectKey, Item]
+    users: dict[ObjectKey, list[Item]]
+
+    @classmethod
+    def of(cls, kept: list[Item]) -> _Generators:
+        passwords = {key_of(obj): obj for obj in kept if PASSWORD.of(obj)}
+        users: dict[ObjectKey, list[Item]] = {}
+        for obj in kept:
+            if EXTERNAL_SECRET.of(obj):
+                for name in _generators_named(obj):
+                    users.setdefault(_password_key(obj.namespace, name), []).append(obj)
+        return cls(passwords, users)
+
+    def keys_of(self, ref: dict[str, Any], namespace: str) -> list[str] | None:
+        """The keys a Password gives: its spec.secretKeys, else "password"; None where
+        the ref names none or the keys are of another shape."""
+        name = ref.get("name")
+        if not isinstance(name, str):
+            return None
+        generator = self.passwords.get(_password_key(namespace, name))
+        chosen = generator.get("spec", "secretKeys") if generator is not None else None
+        if chosen is None:
+            return ["password"]
+        return [str(key) for key in chosen] if isinstance(chosen, list) else None
+
+
 def _why_not_in_place(
-    obj: Item, new: Item, users: dict[ObjectKey, list[Item]], replaced: dict[ObjectKey, Item]
+    obj: Item, new: Item, generators: _Generators, replaced: dict[ObjectKey, Item]
 ) -> str | None:
     """Why an object where a generated one goes cannot be taken over, or None."""
     if SECRET.of(obj):
         return _held_beyond(obj, new)
     if EXTERNAL_SECRET.of(obj):
-        return _keys_beyond(obj, new)
+        return _keys_beyond(obj, new, generators)
     if PASSWORD.of(obj):
-        return _used_by_others(obj, users, replaced)
+        return _used_by_others(obj, generators, replaced)
     return None
 
 
@@ -114,14 +143,15 @@ def _held_paths(field: str, value: Any, written: dict[str, Any]) -> list[str]:
     return [] if value in (None, "", []) else [field]
 
 
-def _keys_beyond(external_secret: Item, new: Item) -> str | None:
+def _keys_beyond(external_secret: Item, new: Item, generators: _Generators) -> str | None:
     """The Secret an adopted ExternalSecret wrote keeps only the keys the generated one
     writes: one that writes other keys, or keys its fields do not tell, stays."""
-    keys = _written_keys(external_secret.get("spec"))
+    fetched = _Fetched(external_secret.namespace, generators)
+    keys = _written_keys(external_secret.get("spec"), fetched)
     if keys is None:
         return (
-            "the keys of the Secret it writes are not all named in it (an extract, a find "
-            "or a templateFrom), and adopting could lose some"
+            "the keys of the Secret it writes are not all named in it (an extract, a find, "
+            "a templateFrom or a generator's secretKeys), and adopting could lose some"
         )
     written = new.get("spec", "target", "template", "data") or {}
     lost = [key for key in keys if key not in written]
@@ -133,41 +163,52 @@ def _keys_beyond(external_secret: Item, new: Item) -> str | None:
     )
 
 
-def _written_keys(spec: Any) -> list[str] | None:
+def _written_keys(spec: Any, fetched: _Fetched) -> list[str] | None:
     """The keys of the Secret an ExternalSecret writes, where its fields name them: its
     template's (with what it fetches, when merged), or what it fetches."""
     spec = spec if isinstance(spec, dict) else {}
     target = spec.get("target") if isinstance(spec.get("target"), dict) else {}
     template = target.get("template")
     if not isinstance(template, dict):
-        return _fetched_keys(spec)
+        return fetched.keys(spec)
     data = template.get("data") or {}
     if template.get("templateFrom") or not isinstance(data, dict):
         return None
     if template.get("mergePolicy") != "Merge":
         return [str(key) for key in data]
-    fetched = _fetched_keys(spec)
-    return None if fetched is None else [*map(str, data), *fetched]
+    brought = fetched.keys(spec)
+    return None if brought is None else [*map(str, data), *brought]
 
 
-def _fetched_keys(spec: dict[str, Any]) -> list[str] | None:
-    """data[].secretKey, and "password" for a Password generator (its default key);
-    None for an extract or a find, which bring every key of a remote secret."""
-    data, sources = spec.get("data") or [], spec.get("dataFrom") or []
-    if not isinstance(data, list) or not isinstance(sources, list):
-        return None
-    keys = [str(entry.get("secretKey")) for entry in data if isinstance(entry, dict)]
-    if not all(_password_ref(source) for source in sources):
-        return None
-    return keys + (["password"] if sources else [])
+class _Fetched(NamedTuple):
+    """What an ExternalSecret in a namespace fetches, read with the generators there."""
+
+    namespace: str
+    generators: _Generators
+
+    def keys(self, spec: dict[str, Any]) -> list[str] | None:
+        """data[].secretKey and a Password generator's keys; None for an extract or a
+        find, which bring every key of a remote secret."""
+        data, sources = spec.get("data") or [], spec.get("dataFrom") or []
+        if not isinstance(data, list) or not isinstance(sources, list):
+            return None
+        keys = [str(entry.get("secretKey")) for entry in data if isinstance(entry, dict)]
+        for source in sources:
+            ref = _password_ref(source)
+            generated = self.generators.keys_of(ref, self.namespace) if ref else None
+            if generated is None:
+                return None
+            keys += generated
+        return keys
 
 
 def _used_by_others(
-    password: Item, users: dict[ObjectKey, list[Item]], replaced: dict[ObjectKey, Item]
+    password: Item, generators: _Generators, replaced: dict[ObjectKey, Item]
 ) -> str | None:
     """A Password that an ExternalSecret which stays uses is that ExternalSecret's too."""
     adopted = {id(obj) for obj in replaced.values()}
-    staying = [obj for obj in users.get(key_of(password), []) if id(obj) not in adopted]
+    users = generators.users.get(key_of(password), [])
+    staying = [obj for obj in users if id(obj) not in adopted]
     if not staying:
         return None
     return f"{staying[0].describe()} uses it too and is not taken over"
@@ -177,17 +218,16 @@ def _take_generator(
     key: ObjectKey,
     old: Item,
     wanted: dict[ObjectKey, Item],
-    passwords: dict[ObjectKey, Item],
-    users: dict[ObjectKey, list[Item]],
+    generators: _Generators,
     adoption: Adoption,
 ) -> None:
     """The Password an adopted ExternalSecret used goes with it, renamed to the set's
     Password in its namespace, unless another ExternalSecret still uses it or it is
     taken over already; then a note says why it stays."""
-    generator = passwords.get(_password_key(old.namespace, _generator_of(old)))
+    generator = generators.passwords.get(_password_key(old.namespace, _generator_of(old)))
     new_name = _generator_of(wanted[key])
     new_key = _password_key(old.namespace, new_name)
-    if generator is None or new_name is None or new_key not in wanted:
+    if generator is None or owner_of(generator) or new_name is None or new_key not in wanted:
         return
     if new_key in adoption.replaced or new_key in adoption.refused:
         return
@@ -198,7 +238,7 @@ def _take_generator(
             f"{quoted(_named(taken_as))} only, as an object is adopted once"
         )
         return
-    staying = _used_by_others(generator, users, adoption.replaced)
+    staying = _used_by_others(generator, generators, adoption.replaced)
     if staying is not None:
         adoption.notes[key] = f"; {generator.describe()}, which it used, stays, as {staying}"
     else:
@@ -212,16 +252,6 @@ def _named(key: ObjectKey) -> str:
 
 def _password_key(namespace: str, name: str | None) -> ObjectKey:
     return (PASSWORD.group, PASSWORD.kind, namespace, name or "")
-
-
-def _generator_users(kept: list[Item]) -> dict[ObjectKey, list[Item]]:
-    """The ExternalSecrets that use each Password generator (one in their namespace)."""
-    users: dict[ObjectKey, list[Item]] = {}
-    for obj in kept:
-        if EXTERNAL_SECRET.of(obj):
-            for name in _generators_named(obj):
-                users.setdefault(_password_key(obj.namespace, name), []).append(obj)
-    return users
 
 
 def adoption_results(
