@@ -12,8 +12,8 @@ externalsecret_controller.go, shouldRefresh), so no password rotates.
 Only what a set would have generated is taken over, each object once: a Secret that
 holds more than the generated one writes would lose it, and so would the Secret of an
 ExternalSecret that writes more keys (or keys it does not name); a Password generator
-that an ExternalSecret which stays still uses is that ExternalSecret's too. Where such an
-object stands where a generated one goes, it is an error saying why (collisions.py);
+that an ExternalSecret which stays still uses is that ExternalSecret's too. Where such
+an object stands where a generated one goes, it is an error saying why (collisions.py);
 a generator that stays is named in its ExternalSecret's result. Any shape of the
 fields read here is read safely: a shape ESO would not read names no generator.
 
@@ -49,9 +49,10 @@ class Adoption(NamedTuple):
 
 def adoptable(generated: list[Generated], kept: list[Item]) -> Adoption:
     """Only what a set would have generated, each object once: an object where a
-    generated one goes (but not a Secret holding more than a generated one writes, nor
-    a Password an ExternalSecret that stays still uses), and the Password an adopted
-    ExternalSecret used, renamed, where the generated one uses a Password too."""
+    generated one goes (but not a Secret, or an ExternalSecret's Secret, holding more
+    than the generated one writes, nor a Password an ExternalSecret that stays still
+    uses), and the Password an adopted ExternalSecret used, renamed, where the
+    generated one uses a Password too."""
     wanted = {key_of(new.obj): new.obj for new in generated}
     in_place = {
         key: obj
