@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from .collisions import Generated
 from .kinds import EXTERNAL_SECRET, PASSWORD, SECRET
 from .krm import Item, Result, info, quoted
-from .krm.objects import ORCHESTRATOR_PREFIXES
+from .krm.objects import LOCAL_CONFIG, ORCHESTRATOR_PREFIXES
 from .model import Spec
 from .ownership import GENERATED_SECRET_FIELDS, OWNER, ObjectKey, key_of, owner_of
 
@@ -223,8 +223,7 @@ def _take_generator(
     adoption: Adoption,
 ) -> None:
     """The Password an adopted ExternalSecret used goes with it, renamed to the set's
-    Password in its namespace, unless another ExternalSecret still uses it or it is
-    taken over already; then a note says why it stays."""
+    Password in its namespace, unless it must stay; then a note says why."""
     generator = generators.passwords.get(_password_key(old.namespace, _generator_of(old)))
     new_name = _generator_of(wanted[key])
     new_key = _password_key(old.namespace, new_name)
@@ -232,18 +231,26 @@ def _take_generator(
         return
     if new_key in adoption.replaced or new_key in adoption.refused:
         return
+    stays = _why_generator_stays(generator, generators, adoption)
+    if stays is None:
+        adoption.replaced[new_key] = generator
+    else:
+        adoption.notes[key] = (
+            f"; {generator.describe()}, which it used, is not adopted with it, as {stays}"
+        )
+
+
+def _why_generator_stays(
+    generator: Item, generators: _Generators, adoption: Adoption
+) -> str | None:
+    """A generator is taken over once, never from local configuration, and not while an
+    ExternalSecret that stays uses it."""
     taken_as = next((at for at, obj in adoption.replaced.items() if obj is generator), None)
     if taken_as is not None:
-        adoption.notes[key] = (
-            f"; {generator.describe()}, which it used, becomes Password "
-            f"{quoted(_named(taken_as))} only, as an object is adopted once"
-        )
-        return
-    staying = _used_by_others(generator, generators, adoption.replaced)
-    if staying is not None:
-        adoption.notes[key] = f"; {generator.describe()}, which it used, stays, as {staying}"
-    else:
-        adoption.replaced[new_key] = generator
+        return f"it becomes Password {quoted(_named(taken_as))} (an object is adopted once)"
+    if generator.is_local_config:
+        return f"it is local configuration ({LOCAL_CONFIG})"
+    return _used_by_others(generator, generators, adoption.replaced)
 
 
 def _named(key: ObjectKey) -> str:
