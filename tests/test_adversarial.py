@@ -10,12 +10,16 @@ is refused wherever it is, as the YAML parser refuses it.
 
 from __future__ import annotations
 
+import json
 import resource
 import subprocess
 
 import pytest
+import yaml
+from dbset_fn.function import process_database_set
+from dbset_fn.krm import parse_resource_list, process
 from e2e import needs
-from resource_lists import CLUSTER, HEADER
+from resource_lists import CLUSTER, HEADER, assert_parses_back
 
 pytestmark = needs("dbset-fn")
 
@@ -143,3 +147,143 @@ def test_a_function_config_that_is_not_yaml_leaves_the_items_as_they_are() -> No
 
 def _indented(text: str) -> str:
     return "".join("  " + line for line in text.splitlines(keepends=True))
+
+
+# What spec.adopt reads, in any shape ---------------------------------------------------
+
+ADOPTING = """\
+functionConfig:
+  apiVersion: dbset.krm.dev/v1alpha1
+  kind: DatabaseSet
+  metadata:
+    name: s
+  spec:
+    adopt: true
+    entriesWithoutPassword: trust
+    databases:
+    - name: a
+      password: {generate: {}}
+    - name: t
+      appNamespace: app
+"""
+# What an earlier generator left: a's ExternalSecret and its generator, a Secret where
+# t's connection Secret goes, and an ExternalSecret that stays and names a generator.
+ADOPTED = {
+    "external-secret": {
+        "apiVersion": "external-secrets.io/v1",
+        "kind": "ExternalSecret",
+        "metadata": {"name": "a-db-credentials", "namespace": "postgres"},
+        "spec": {
+            "dataFrom": [{"sourceRef": {"generatorRef": {"kind": "Password", "name": "old"}}}],
+            "target": {"name": "a-db-credentials"},
+        },
+    },
+    "password": {
+        "apiVersion": "generators.external-secrets.io/v1alpha1",
+        "kind": "Password",
+        "metadata": {"name": "old", "namespace": "postgres"},
+        "spec": {"length": 24},
+    },
+    "secret": {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "t-db-credentials", "namespace": "app"},
+        "type": "kubernetes.io/basic-auth",
+        "stringData": {"username": "t"},
+    },
+}
+STAYING = {
+    "apiVersion": "external-secrets.io/v1",
+    "kind": "ExternalSecret",
+    "metadata": {"name": "backup", "namespace": "postgres"},
+    "spec": {"dataFrom": [{"sourceRef": {"generatorRef": {"kind": "Password", "name": "b"}}}]},
+}
+GENERATOR_REF = ("spec", "dataFrom", 0, "sourceRef", "generatorRef")
+READ = {
+    "external-secret": [
+        ("metadata",),
+        ("metadata", "annotations"),
+        ("spec",),
+        ("spec", "dataFrom"),
+        ("spec", "dataFrom", 0),
+        ("spec", "dataFrom", 0, "sourceRef"),
+        GENERATOR_REF,
+        (*GENERATOR_REF, "name"),
+        (*GENERATOR_REF, "kind"),
+        (*GENERATOR_REF, "apiVersion"),
+        ("spec", "target"),
+        ("spec", "target", "creationPolicy"),
+        ("spec", "target", "template"),
+        ("spec", "target", "template", "type"),
+    ],
+    "password": [("metadata", "annotations"), ("spec",), ("spec", "secretKeys")],
+    "secret": [
+        ("metadata", "annotations"),
+        ("type",),
+        ("stringData",),
+        ("stringData", "username"),
+        ("data",),
+        ("immutable",),
+    ],
+    "staying": [("spec", "dataFrom"), ("spec", "dataFrom", 0, "sourceRef"), GENERATOR_REF],
+}
+SHAPES = [5, "x", ["x"], [5], None, {"a": [1]}, True, {}]
+
+
+def _with(value: dict, path: tuple, shape: object) -> dict:
+    """A copy of value with the field at path given shape (mappings made on the way)."""
+    copy = json.loads(json.dumps(value))
+    *parents, last = path
+    node = copy
+    for step in parents:
+        node = node[step] if isinstance(step, int) else node.setdefault(step, {})
+    node[last] = shape
+    return copy
+
+
+def _items(objects: list[dict]) -> str:
+    return "".join(
+        "- " + yaml.safe_dump(obj, sort_keys=False).replace("\n", "\n  ").rstrip() + "\n"
+        for obj in objects
+    )
+
+
+def _secret_types(stdout: str) -> list[object]:
+    """The Secret types the set's objects give: a Secret's, an ExternalSecret's template's."""
+    types = []
+    for item in parse_resource_list(stdout).items:
+        if item.annotations.get("dbset.krm.dev/database-set") == "s":
+            template = item.get("spec", "target", "template") or {}
+            types += [item.get("type")] if item.kind == "Secret" else [template.get("type")]
+    return [kind for kind in types if kind is not None]
+
+
+@pytest.mark.parametrize(
+    ("which", "path"),
+    [(which, path) for which, paths in READ.items() for path in paths],
+    ids=[f"{which}-{'.'.join(map(str, path))}" for which, paths in READ.items() for path in paths],
+)
+def test_what_adoption_reads_in_any_shape_is_adopted_left_alone_or_refused(
+    which: str, path: tuple
+) -> None:
+    """Each shape gives an output that parses back and a second run keeps, or one-line
+    errors with the items as they came; never an internal error."""
+    for shape in SHAPES:
+        objects = [*ADOPTED.values(), STAYING]
+        place = list(ADOPTED).index(which) if which in ADOPTED else len(ADOPTED)
+        objects[place] = _with(objects[place], path, shape)
+        stdin = HEADER + "items:\n" + CLUSTER + _items(objects) + ADOPTING
+
+        outcome = process(stdin.encode(), process_database_set, "DBSET_FN_DEBUG")
+
+        assert "internal error" not in outcome.stderr, (shape, outcome.stderr)
+        assert_parses_back(outcome.stdout)
+        items = [item.text for item in parse_resource_list(outcome.stdout).items]
+        if outcome.exit_code:
+            assert all(line.startswith("error: ") for line in outcome.stderr.splitlines())
+            assert items == [item.text for item in parse_resource_list(stdin).items]
+        else:
+            assert all(isinstance(kind, str) for kind in _secret_types(outcome.stdout)), shape
+            again = outcome.stdout[: outcome.stdout.index("results:")] + ADOPTING
+            rerun = process(again.encode(), process_database_set, "DBSET_FN_DEBUG")
+            assert [item.text for item in parse_resource_list(rerun.stdout).items] == items

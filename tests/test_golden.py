@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dbset_fn.krm import parse_resource_list
 from dbset_fn.krm.yaml12 import parse_documents, to_python
 from golden_runner import cases, check_expected, output_entries, run_case
 
@@ -24,3 +25,10 @@ def test_golden_case(case: Path) -> None:
         items = output_entries(outcome.stdout)
         again = run_case(case, items)
         assert output_entries(again.stdout) == items, "a second run changed the items"
+        assert_one_object_per_place(outcome.stdout)
+
+
+def assert_one_object_per_place(stdout: str) -> None:
+    """kpt refuses two objects at one file and index ("already exists")."""
+    places = [(item.path, item.index) for item in parse_resource_list(stdout).items if item.path]
+    assert len(places) == len(set(places)), "two objects at one file and index"

@@ -9,13 +9,13 @@ what it did not make.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from .kinds import CLAIMING, Claim, claims_of
 from .krm import Item, Result, error, quoted
 from .model import SecretStoreRef, Spec
-from .ownership import key_of, owner_of
+from .ownership import ObjectKey, key_of, owner_of
 
 # Why one claim cannot have two holders, for the message.
 _FIGHT = {
@@ -49,10 +49,12 @@ def collisions(
     kept: list[Item],
     spec: Spec,
     set_name: str,
+    not_adopted: Mapping[ObjectKey, str],
 ) -> Iterator[Result]:
     """Only objects where a generated one goes are indexed by name and file, and only
     objects of kinds that claim are read: a package can hold tens of thousands of
-    others."""
+    others. not_adopted says why spec.adopt left alone an object where a generated one
+    goes."""
     others = [obj for obj in kept if obj.kind and not obj.is_local_config]
     names = {key_of(new.obj) for new in generated}
     files = {(new.obj.path, new.obj.index) for new in generated}
@@ -70,8 +72,8 @@ def collisions(
             f"spec.databases[{position}] ({quoted(spec.databases[position].name)})"
         )
         if other := by_key.get(key_of(obj)):
-            adopt = "" if owner_of(other) else ", or set spec.adopt: true to take it over"
-            yield _in_the_way(other, f"{_whose(other)}, but {made}; rename or remove it{adopt}")
+            why_not = not_adopted.get(key_of(obj))
+            yield _in_the_way(other, f"{_whose(other)}, but {made}{_adopt(other, spec, why_not)}")
         elif claim := next((claim for claim in claims if claim in by_claim), None):
             other, (verb, fight) = by_claim[claim], _FIGHT[claim.what]
             why = f"{_whose(other)}, but {made}, which {verb} {claim.describe()}; {fight}"
@@ -88,6 +90,16 @@ def collisions(
             yield _in_the_way(
                 other, f"{_whose(other)}, but {made}; {_FIGHT['role'][1]}, so remove it"
             )
+
+
+def _adopt(other: Item, spec: Spec, why_not: str | None) -> str:
+    """What to do about an object where a generated one goes, and what spec.adopt does
+    about it: nothing for another set's, and only what a set would have generated."""
+    if why_not is not None:
+        return f", and spec.adopt does not take it over, as {why_not}; rename or remove it"
+    if owner_of(other) or spec.adopt:
+        return "; rename or remove it"
+    return "; rename or remove it, or set spec.adopt: true to take it over"
 
 
 def _whose(obj: Item) -> str:

@@ -74,11 +74,16 @@ def _keep_secret_type(document: dict, before: Item | None) -> None:
     if before is None:
         return
     if document["kind"] == EXTERNAL_SECRET.kind:
-        template = before.get("spec", "target", "template")
-        written = template.get("type") if isinstance(template, dict) else None
-        document["spec"]["target"]["template"]["type"] = written or "Opaque"
+        written = before.get("spec", "target", "template", "type")
+        document["spec"]["target"]["template"]["type"] = _secret_type(written)
     elif document["kind"] == SECRET.kind:
-        document["type"] = before.get("type") or "Opaque"
+        document["type"] = _secret_type(before.get("type"))
+
+
+def _secret_type(written: object) -> str:
+    """The type written, or Opaque where none is: a type that is no string (a Secret
+    never had it) is not copied into a generated object."""
+    return written if isinstance(written, str) and written else "Opaque"
 
 
 def _key_of_document(document: dict) -> ObjectKey:

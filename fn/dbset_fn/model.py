@@ -617,9 +617,12 @@ class Spec(Model):
         description=(
             "Take over what stands where a generated object goes and no DatabaseSet owns, as "
             "an earlier generator or a person wrote it: an object of the same kind, "
-            "namespace and name (and the Password generator its ExternalSecret uses), a "
-            "role of the entry's name in the Cluster. Each is replaced in place, with an "
-            "info result saying what changed; without adopt, each is an error."
+            "namespace and name (and the Password generator its ExternalSecret uses, if no "
+            "other ExternalSecret does), a role of the entry's name in the Cluster. Each is "
+            "replaced in place, with an info result saying what changed; without adopt, each "
+            "is an error. A Secret that holds more than the generated one writes, an "
+            "ExternalSecret whose Secret does, or a Password generator another ExternalSecret "
+            "uses, is never taken over: it stays an error."
         ),
         examples=[True],
     )

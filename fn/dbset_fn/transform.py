@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .adoption import adoptable, adoption_results
+from .adoption import Adoption, adoptable, adoption_results
 from .cluster import extend_roles
 from .collisions import RoleClaim, collisions
 from .generate import generate
@@ -52,17 +52,18 @@ def transform(
     kept = [extended.get(id(obj), obj) for obj in items if owner_of(obj) != set_name]
     endpoints = _endpoints_of_entries(targets, len(spec.databases))
     generated = list(generate(spec, set_name, endpoints, previous, config_dir))
-    replaced = adoptable(generated, kept) if spec.adopt else {}
-    if replaced:  # generated again, each in the place of what it replaces
-        adopted = {id(obj) for obj in replaced.values()}
+    adoption = adoptable(generated, kept) if spec.adopt else Adoption({}, {}, {})
+    if adoption.replaced:  # generated again, each in the place of what it replaces
+        adopted = {id(obj) for obj in adoption.replaced.values()}
         kept = [obj for obj in kept if id(obj) not in adopted]
-        previous |= replaced
+        previous |= adoption.replaced
         generated = list(generate(spec, set_name, endpoints, previous, config_dir))
-    results += collisions(generated, managed_role_claims(targets, spec), kept, spec, set_name)
+    claims = managed_role_claims(targets, spec)
+    results += collisions(generated, claims, kept, spec, set_name, adoption.refused)
     results += immutable_changes(generated, previous, spec)
     if has_errors(results):
         return items, failed(results)
-    results += adoption_results(generated, replaced, spec)
+    results += adoption_results(generated, adoption, spec)
     results += entry_summaries(generated, targets, spec)
     results += missing_prerequisites(items, generated, targets, spec)
     results += losses(generated, previous, spec)
