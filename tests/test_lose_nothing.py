@@ -367,3 +367,32 @@ def test_results_of_an_earlier_function_are_kept_and_ours_follow() -> None:
     assert kept.endswith(earlier)
     assert appended.index("checked by fn1") < appended.index("no longer lists")
     assert HEADER in kept
+
+
+# 10. Line breaks other than "\n", and a byte-order mark ---------------------------------
+
+COMMENTED = """\
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings # kept as written
+    namespace: romm
+  data:
+    motd: welcome
+"""
+
+
+def dbset_fn_bytes(stdin: str) -> subprocess.CompletedProcess[bytes]:
+    """As kpt runs it, in bytes: text mode would turn every line break into "\\n"."""
+    return subprocess.run(["dbset-fn"], input=stdin.encode(), capture_output=True, timeout=10)
+
+
+@pytest.mark.parametrize("entry", [ROMM, ROMM + "\nbogus: 1"], ids=["render", "error"])
+def test_a_bom_with_crlf_endings_gives_every_item_back_byte_for_byte(entry: str) -> None:
+    stdin = "\ufeff" + resource_list(CLUSTER, COMMENTED, function_config=config(entry))
+
+    stdout = dbset_fn_bytes(stdin.replace("\n", "\r\n")).stdout.decode()
+
+    assert COMMENTED.replace("\n", "\r\n") in stdout
+    if entry != ROMM:
+        assert (CLUSTER + COMMENTED).replace("\n", "\r\n") in stdout

@@ -7,6 +7,7 @@ from dbset_fn.krm import Item, YamlError, error, process, warning
 from dbset_fn.krm.yaml12 import (
     flow_text,
     parse_documents,
+    parse_tree,
     parse_value,
     scalar_text,
     serialize,
@@ -68,6 +69,15 @@ def test_text_ending_in_dots_is_written_whole(text: str) -> None:
     assert to_python(parse_documents(serialize(to_node({"k": text})))[0]) == {"k": text}
     assert parse_value(f"k: {scalar_text(text)}\n") == {"k": text}
     assert parse_value(f"k: [{flow_text(text)}]\n") == {"k": [text]}
+
+
+def test_marks_are_places_in_the_text_after_a_byte_order_mark() -> None:
+    text = "\ufeffkind: ConfigMap\r\ndata:\r\n  motd: welcome\r\n"
+
+    (_, kind), (_, data) = parse_tree(text).root.value
+
+    assert text[kind.start_mark.index : kind.end_mark.index] == "ConfigMap"
+    assert text[data.start_mark.index : data.end_mark.index] == "motd: welcome\r\n"
 
 
 def test_results_always_carry_a_severity_and_no_empty_fields() -> None:

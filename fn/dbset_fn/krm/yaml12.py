@@ -173,7 +173,28 @@ def _compose(text: str) -> _Composer:
         raise YamlError(f"input is not valid YAML: {_one_line(error)}") from None
     finally:
         parser.dispose()
+    if text.startswith(BOM) and _Parser is not _PythonParser:
+        _count_the_bom(composer.documents)
     return composer
+
+
+BOM = "\ufeff"
+
+
+def _count_the_bom(documents: list[Node]) -> None:
+    """Move every mark one character on: libyaml reads past a byte-order mark at the
+    start without counting it, so its marks would point one character before the
+    node in text, and an item cut at them would lose its last line. Columns stay:
+    they are indentation, which the mark does not add to."""
+    pending = list(documents)
+    while pending:
+        node = pending.pop()
+        node.start_mark = node.start_mark._replace(index=node.start_mark.index + 1)
+        node.end_mark = node.end_mark._replace(index=node.end_mark.index + 1)
+        if isinstance(node, SequenceNode):
+            pending += node.value
+        elif isinstance(node, MappingNode):
+            pending += [part for pair in node.value for part in pair]
 
 
 class _Composer:
