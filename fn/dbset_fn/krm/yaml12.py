@@ -76,6 +76,12 @@ def plain_scalar_tag(text: str) -> str:
     return STR
 
 
+LINE_BREAKS = "\n\r\x85\u2028\u2029"
+"""What libyaml, PyYAML and go-yaml (kpt, kustomize) all end a line at: "\r\n" is one
+break; a "\r" alone, NEL, LS and PS are one each, though YAML 1.2 counts only the first
+two. A reader of lines must know them all, or it reads lines no parser reads."""
+
+
 class Yaml12Resolver(yaml.resolver.BaseResolver):
     """Tells the emitter which strings may go unquoted: those YAML 1.2 reads as strings."""
 
