@@ -444,16 +444,15 @@ def test_a_namespace_ended_by_a_unicode_line_break_is_the_namespace_a_parser_rea
 
 
 def test_carriage_returns_alone_are_line_breaks_and_stay_in_the_output() -> None:
-    roles_elsewhere = config(ROMM, spec="    roleOutput: databaseRole\n")
-    stdin = resource_list(CLUSTER, COMMENTED, function_config=roles_elsewhere).replace("\n", "\r")
+    stdin = resource_list(CLUSTER, COMMENTED, function_config=config(ROMM)).replace("\n", "\r")
 
     run = dbset_fn_bytes(stdin)
 
     assert run.returncode == 0, run.stderr
-    stdout = run.stdout.decode()
-    assert (CLUSTER + COMMENTED).replace("\n", "\r") in stdout
-    kinds = [item.kind for item in read_whole(stdout).items]
-    assert kinds == ["Cluster", "ConfigMap", "DatabaseRole", "Database", "ExternalSecret"]
+    items = read_whole(run.stdout.decode()).items
+    assert [item.kind for item in items] == ["Cluster", "ConfigMap", "Database", "ExternalSecret"]
+    assert only_inserted(CLUSTER.replace("\n", "\r"), items[0].text)
+    assert items[1].text == COMMENTED.replace("\n", "\r")
 
 
 def test_items_indented_under_items_are_read() -> None:

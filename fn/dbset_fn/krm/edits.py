@@ -14,12 +14,21 @@ key on the way cannot be edited in place: that is a CannotEdit error, never a re
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .yaml12 import Tree, YamlError, flow_text, is_merge_key, mapping_value, scalar_text
+from .yaml12 import (
+    LINE_BREAKS,
+    Tree,
+    YamlError,
+    flow_text,
+    is_merge_key,
+    mapping_value,
+    scalar_text,
+)
 
 Path = Sequence[str]
 
@@ -216,12 +225,17 @@ def _kind(node: Node) -> str:
 
 
 def _line_start(text: str, at: int) -> int:
-    return text.rfind("\n", 0, at) + 1
+    """Where the line at is on starts, after any line break a parser ends lines at."""
+    return max(text.rfind(line_break, 0, at) for line_break in LINE_BREAKS) + 1
 
 
 def _line_end(text: str, at: int) -> int:
-    newline = text.find("\n", at)
-    return len(text) if newline < 0 else newline + 1
+    """Where the line at is on ends, its line break ("\r\n" is one) included."""
+    found = _LINE_BREAK.search(text, at)
+    return len(text) if found is None else found.end()
+
+
+_LINE_BREAK = re.compile(rf"\r\n|[{LINE_BREAKS}]")
 
 
 def _content_end(node: Node) -> int:
@@ -236,7 +250,7 @@ def _content_end(node: Node) -> int:
 def _after_content(text: str, node: Node) -> int:
     """The start of the line after node's last line (its comment included)."""
     end = _content_end(node)
-    return end if text[end - 1 : end] == "\n" else _line_end(text, end)
+    return end if text[end - 1 : end] in tuple(LINE_BREAKS) else _line_end(text, end)
 
 
 def _after_colon(text: str, key: ScalarNode) -> int:
@@ -251,7 +265,7 @@ def _dash_column(text: str, sequence: SequenceNode) -> int:
 
 def _dash(text: str, element: Node) -> int:
     at = element.start_mark.index
-    while at > 0 and text[at - 1] in " \n":
+    while at > 0 and text[at - 1] in " " + LINE_BREAKS:
         at -= 1
     if text[at - 1 : at] != "-":
         raise CannotEdit("a list element must follow its dash (no comment between)")
@@ -336,7 +350,7 @@ def _insert_pair(text: str, mapping: MappingNode, key: str, value: Any, style: _
     at = _after_content(text, mapping)
     column = mapping.value[0][0].start_mark.column
     lines = _pair_lines(key, value, column, style)
-    if at == len(text) and not text.endswith("\n"):
+    if at == len(text) and not text.endswith(tuple(LINE_BREAKS)):
         lines = "\n" + lines
     return text[:at] + lines + text[at:]
 
@@ -352,7 +366,8 @@ def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style
     if _is_block(old):
         first = _line_start(text, _first_child_start(text, old))
         rest_of_key_line = text[colon:first]
-        if first <= key_node.start_mark.index or rest_of_key_line.strip(" \n")[:1] not in ("", "#"):
+        after_key = rest_of_key_line.strip(" " + LINE_BREAKS)[:1]
+        if first <= key_node.start_mark.index or after_key not in ("", "#"):
             raise CannotEdit(f"{key} must have only its block value below it")
         after = _after_content(text, old)
     else:
@@ -360,7 +375,7 @@ def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style
             raise CannotEdit(f"{key} must have its value on its own line to replace it")
         line_end = _line_end(text, old.end_mark.index)
         rest_of_key_line = text[old.end_mark.index : line_end]
-        if not rest_of_key_line.endswith("\n"):
+        if not rest_of_key_line.endswith(tuple(LINE_BREAKS)):
             rest_of_key_line += "\n"
         first = after = line_end
     column = key_node.start_mark.column
