@@ -26,6 +26,8 @@ from .yaml12 import (
     SEQ,
     YamlError,
     block_entry_text,
+    ends_a_line,
+    line_start,
     mapping_value,
     parse_documents,
     parse_tree,
@@ -121,14 +123,14 @@ def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[i
     if not nodes or items_node.flow_style:
         return None
     dash_line = _dash_line(items_node.start_mark.column)
-    first = _line_start(text, items_node.start_mark.index)
+    first = line_start(text, items_node.start_mark.index)
     dashes = [match.start() for match in dash_line.finditer(text, first)]
     places = [bisect.bisect_right(dashes, node.start_mark.index) for node in nodes]
     starts = [dashes[place - 1] for place in places if place > 0]
     if len(starts) != len(nodes) or len(set(starts)) != len(starts):
         return None
     end = items_node.end_mark.index
-    end = _line_start(text, end) if end < len(text) else end
+    end = line_start(text, end) if end < len(text) else end
     return list(zip(starts, [*starts[1:], end], strict=True))
 
 
@@ -141,11 +143,6 @@ def _dash_line(column: int) -> re.Pattern[str]:
 
 
 _DASH_LINES: dict[int, re.Pattern[str]] = {}
-
-
-def _line_start(text: str, at: int) -> int:
-    """Where the line that at is on starts."""
-    return max(text.rfind(line_break, 0, at) for line_break in LINE_BREAKS) + 1
 
 
 def _item_of(
@@ -236,4 +233,4 @@ def as_entry(item: Item) -> str:
     if item.form != ENTRY:
         raise ValueError(f"{item.describe()} is not written as a ResourceList's item")
     text = item.text
-    return text if text.endswith(tuple(LINE_BREAKS)) else text + "\n"
+    return text if ends_a_line(text) else text + "\n"

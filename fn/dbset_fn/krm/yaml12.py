@@ -80,6 +80,22 @@ LINE_BREAKS = "\n\r\x85\u2028\u2029"
 """What libyaml, PyYAML and go-yaml (kpt, kustomize) all end a line at: "\r\n" is one
 break; a "\r" alone, NEL, LS and PS are one each, though YAML 1.2 counts only the first
 two. A reader of lines must know them all, or it reads lines no parser reads."""
+_ANY_LINE_BREAK = tuple(LINE_BREAKS)
+
+
+def line_start(text: str, at: int) -> int:
+    """Where the line that at is on starts: after the last line break before it. The
+    other breaks are looked for after the last "\n" only, so a long text without them
+    is not read back to its start on every call."""
+    start = text.rfind("\n", 0, at) + 1
+    for line_break in LINE_BREAKS[1:]:
+        start = max(start, text.rfind(line_break, start, at) + 1)
+    return start
+
+
+def ends_a_line(text: str) -> bool:
+    """Whether text ends in a line break, of any kind a parser ends lines at."""
+    return text.endswith(_ANY_LINE_BREAK)
 
 
 class Yaml12Resolver(yaml.resolver.BaseResolver):
