@@ -367,3 +367,101 @@ def test_results_of_an_earlier_function_are_kept_and_ours_follow() -> None:
     assert kept.endswith(earlier)
     assert appended.index("checked by fn1") < appended.index("no longer lists")
     assert HEADER in kept
+
+
+# 10. Line breaks other than "\n", and a byte-order mark ---------------------------------
+
+COMMENTED = """\
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings # kept as written
+    namespace: romm
+  data:
+    motd: welcome
+"""
+
+
+def dbset_fn_bytes(stdin: str) -> subprocess.CompletedProcess[bytes]:
+    """As kpt runs it, in bytes: text mode would turn every line break into "\\n"."""
+    return subprocess.run(["dbset-fn"], input=stdin.encode(), capture_output=True, timeout=10)
+
+
+@pytest.mark.parametrize("entry", [ROMM, ROMM + "\nbogus: 1"], ids=["render", "error"])
+def test_a_bom_with_crlf_endings_gives_every_item_back_byte_for_byte(entry: str) -> None:
+    stdin = "\ufeff" + resource_list(CLUSTER, COMMENTED, function_config=config(entry))
+
+    stdout = dbset_fn_bytes(stdin.replace("\n", "\r\n")).stdout.decode()
+
+    assert COMMENTED.replace("\n", "\r\n") in stdout
+    if entry != ROMM:
+        assert (CLUSTER + COMMENTED).replace("\n", "\r\n") in stdout
+
+
+IN_THE_WAY = """\
+- apiVersion: postgresql.cnpg.io/v1
+  kind: Database
+  metadata:
+    name: romm
+    namespace: postgres
+  spec:
+    name: romm
+    owner: romm
+    cluster:
+      name: prod-pg17
+"""
+
+
+@pytest.mark.parametrize("line_break", ["\u2028", "\u2029", "\x85"], ids=["LS", "PS", "NEL"])
+def test_an_item_after_a_unicode_line_break_is_read_as_every_parser_reads_it(
+    line_break: str,
+) -> None:
+    """libyaml, PyYAML and go-yaml (kpt) all break lines there: the Database is an item."""
+    hidden = IN_THE_WAY.removesuffix("\n").replace("\n", line_break)
+    hiding = COMMENTED.removesuffix("\n") + line_break + hidden + "\n"
+    stdin = resource_list(CLUSTER, hiding, function_config=config(ROMM))
+    run = dbset_fn_bytes(stdin)
+
+    assert [item.kind for item in parse_resource_list(stdin).items] == [
+        "Cluster",
+        "ConfigMap",
+        "Database",
+    ]
+    assert run.returncode == 1
+    assert hiding in run.stdout.decode()
+    assert 'Database "postgres/romm"' in run.stderr.decode()
+
+
+def test_a_namespace_ended_by_a_unicode_line_break_is_the_namespace_a_parser_reads() -> None:
+    cluster = CLUSTER.replace("namespace: postgres\n", "namespace: postgres\u2028\n")
+    stdin = resource_list(cluster, function_config=config(ROMM))
+
+    stdout = dbset_fn_bytes(stdin).stdout.decode()
+
+    items = read_whole(stdout).items
+    assert {item.namespace for item in items} == {"postgres"}
+    assert only_inserted(cluster, items[0].text)
+
+
+def test_carriage_returns_alone_are_line_breaks_and_stay_in_the_output() -> None:
+    stdin = resource_list(CLUSTER, COMMENTED, function_config=config(ROMM)).replace("\n", "\r")
+
+    run = dbset_fn_bytes(stdin)
+
+    assert run.returncode == 0, run.stderr
+    items = read_whole(run.stdout.decode()).items
+    assert [item.kind for item in items] == ["Cluster", "ConfigMap", "Database", "ExternalSecret"]
+    assert only_inserted(CLUSTER.replace("\n", "\r"), items[0].text)
+    assert items[1].text == COMMENTED.replace("\n", "\r")
+
+
+def test_items_indented_under_items_are_read() -> None:
+    """As Node's YAML library and others write a list: `items:`, then `  - apiVersion: …`."""
+    indented = "".join("  " + line for line in (CLUSTER + COMMENTED).splitlines(keepends=True))
+    stdin = HEADER + "items:\n" + indented + config(ROMM)
+
+    stdout = succeeds(dbset_fn(stdin))
+
+    assert COMMENTED in stdout
+    kinds = [item.kind for item in parse_resource_list(stdout).items]
+    assert kinds == ["Cluster", "ConfigMap", "Database", "ExternalSecret"]

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 from dbset_fn.krm import Item, YamlError, error, process, warning
-from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node, to_python
+from dbset_fn.krm.yaml12 import (
+    flow_text,
+    parse_documents,
+    parse_tree,
+    parse_value,
+    scalar_text,
+    serialize,
+    to_node,
+    to_python,
+)
 
 LIST = b"""\
 apiVersion: config.kubernetes.io/v1
@@ -50,6 +59,25 @@ def test_new_strings_are_quoted_where_any_reader_could_misread_them(
     value: str, written: str
 ) -> None:
     assert serialize(to_node({"k": value})).startswith(f"k: {written}")
+
+
+@pytest.mark.parametrize(
+    "text", ["Wait...", "Read-only.\nAsk first...", "one\n...", "two\n...\n", "keep\n...\n\n"]
+)
+def test_text_ending_in_dots_is_written_whole(text: str) -> None:
+    """Only `...` alone at column 0 ends a document; a value's own dots are its text."""
+    assert to_python(parse_documents(serialize(to_node({"k": text})))[0]) == {"k": text}
+    assert parse_value(f"k: {scalar_text(text)}\n") == {"k": text}
+    assert parse_value(f"k: [{flow_text(text)}]\n") == {"k": [text]}
+
+
+def test_marks_are_places_in_the_text_after_a_byte_order_mark() -> None:
+    text = "\ufeffkind: ConfigMap\r\ndata:\r\n  motd: welcome\r\n"
+
+    (_, kind), (_, data) = parse_tree(text).root.value
+
+    assert text[kind.start_mark.index : kind.end_mark.index] == "ConfigMap"
+    assert text[data.start_mark.index : data.end_mark.index] == "motd: welcome\r\n"
 
 
 def test_results_always_carry_a_severity_and_no_empty_fields() -> None:

@@ -14,12 +14,23 @@ key on the way cannot be edited in place: that is a CannotEdit error, never a re
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .yaml12 import Tree, YamlError, flow_text, is_merge_key, mapping_value, scalar_text
+from .yaml12 import (
+    LINE_BREAKS,
+    Tree,
+    YamlError,
+    ends_a_line,
+    flow_text,
+    is_merge_key,
+    line_start,
+    mapping_value,
+    scalar_text,
+)
 
 Path = Sequence[str]
 
@@ -215,13 +226,14 @@ def _kind(node: Node) -> str:
 # Positions -----------------------------------------------------------------------------
 
 
-def _line_start(text: str, at: int) -> int:
-    return text.rfind("\n", 0, at) + 1
-
-
 def _line_end(text: str, at: int) -> int:
-    newline = text.find("\n", at)
-    return len(text) if newline < 0 else newline + 1
+    """Where the line at is on ends, its line break ("\r\n" is one) included."""
+    found = _LINE_BREAK.search(text, at)
+    return len(text) if found is None else found.end()
+
+
+_LINE_BREAK = re.compile(rf"\r\n|[{LINE_BREAKS}]")
+_BLANK = " " + LINE_BREAKS  # what may stand between a dash and its element
 
 
 def _content_end(node: Node) -> int:
@@ -236,7 +248,7 @@ def _content_end(node: Node) -> int:
 def _after_content(text: str, node: Node) -> int:
     """The start of the line after node's last line (its comment included)."""
     end = _content_end(node)
-    return end if text[end - 1 : end] == "\n" else _line_end(text, end)
+    return end if ends_a_line(text[end - 1 : end]) else _line_end(text, end)
 
 
 def _after_colon(text: str, key: ScalarNode) -> int:
@@ -246,12 +258,12 @@ def _after_colon(text: str, key: ScalarNode) -> int:
 
 def _dash_column(text: str, sequence: SequenceNode) -> int:
     dash = _dash(text, sequence.value[0])
-    return dash - _line_start(text, dash)
+    return dash - line_start(text, dash)
 
 
 def _dash(text: str, element: Node) -> int:
     at = element.start_mark.index
-    while at > 0 and text[at - 1] in " \n":
+    while at > 0 and text[at - 1] in _BLANK:
         at -= 1
     if text[at - 1 : at] != "-":
         raise CannotEdit("a list element must follow its dash (no comment between)")
@@ -261,7 +273,7 @@ def _dash(text: str, element: Node) -> int:
 def _element_spans(text: str, sequence: SequenceNode) -> list[tuple[int, int]]:
     """Each element's lines: from its dash's line to the next element's (comments
     between go with the element before), the last to its own last line."""
-    starts = [_line_start(text, _dash(text, element)) for element in sequence.value]
+    starts = [line_start(text, _dash(text, element)) for element in sequence.value]
     ends = [*starts[1:], _after_content(text, sequence.value[-1])]
     return list(zip(starts, ends, strict=True))
 
@@ -336,7 +348,7 @@ def _insert_pair(text: str, mapping: MappingNode, key: str, value: Any, style: _
     at = _after_content(text, mapping)
     column = mapping.value[0][0].start_mark.column
     lines = _pair_lines(key, value, column, style)
-    if at == len(text) and not text.endswith("\n"):
+    if at == len(text) and not ends_a_line(text):
         lines = "\n" + lines
     return text[:at] + lines + text[at:]
 
@@ -350,9 +362,10 @@ def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style
         return text[: old.start_mark.index] + written + text[old.end_mark.index :]
     colon = _after_colon(text, key_node)
     if _is_block(old):
-        first = _line_start(text, _first_child_start(text, old))
+        first = line_start(text, _first_child_start(text, old))
         rest_of_key_line = text[colon:first]
-        if first <= key_node.start_mark.index or rest_of_key_line.strip(" \n")[:1] not in ("", "#"):
+        after_key = rest_of_key_line.strip(_BLANK)[:1]
+        if first <= key_node.start_mark.index or after_key not in ("", "#"):
             raise CannotEdit(f"{key} must have only its block value below it")
         after = _after_content(text, old)
     else:
@@ -360,7 +373,7 @@ def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style
             raise CannotEdit(f"{key} must have its value on its own line to replace it")
         line_end = _line_end(text, old.end_mark.index)
         rest_of_key_line = text[old.end_mark.index : line_end]
-        if not rest_of_key_line.endswith("\n"):
+        if not ends_a_line(rest_of_key_line):
             rest_of_key_line += "\n"
         first = after = line_end
     column = key_node.start_mark.column
@@ -391,7 +404,7 @@ def _delete_pair(text: str, mapping: Node, key: str) -> str:
         else:
             start, end = key_node.start_mark.index, value.end_mark.index
         return text[:start] + text[end:]
-    start = _line_start(text, key_node.start_mark.index)
+    start = line_start(text, key_node.start_mark.index)
     if text[start : key_node.start_mark.index].strip(" "):
         raise CannotEdit(f"{key} must start its own line to be removed")
     end = _after_content(text, value) if _is_block(value) else _line_end(text, value.end_mark.index)

@@ -33,7 +33,9 @@ parser reads as structure. So each piece is:
 
 Only that item is parsed, never the whole list, except where nothing else can be
 right: the layout is not kpt's (flow style, indented items, JSON, markers or
-directives), or an alias in one item or in the functionConfig points into another.
+directives), a line break other than "\n" or "\r\n" (see yaml12.LINE_BREAKS: this
+scan cuts lines at "\n" only), or an alias in one item or in the functionConfig points
+into another.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ _ITEM_START = re.compile(r"-(?:[ \r\n]|$)")
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w.-]*):(?:[ \r\n]|$)")
 _BLOCK_KEY = re.compile(r"[A-Za-z_][\w.-]*:[ ]*(?:#[^\n]*)?(?:\n|$)")
 _MARKER_OR_DIRECTIVE = re.compile(r"(?:---|\.\.\.)(?:[ \t\r\n]|$)|%")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_ENTRY_BELOW = re.compile(r"\n[ \t]+[^\s#]")  # a line of the key's value, indented
 
 # A line's value, where it starts: after the indentation, list dashes and explicit-key
 # marks, a key and its colon, and any tags or anchors. Only values that can go on over
@@ -118,6 +122,8 @@ class Layout(NamedTuple):
 def split(text: str) -> Layout | None:
     """The items of a ResourceList in kpt's layout, or None where only a parse of the
     whole text can be right (see the module's docstring)."""
+    if not _lines_end_in_newlines(text):
+        return None
     pieces = _pieces(text)
     if pieces is None:
         return None
@@ -152,8 +158,8 @@ def split(text: str) -> Layout | None:
         block = _BLOCK_KEY.match(text, start) is not None  # its value on the lines below
         in_items = block and name == "items"
         rest_is_list = block
-        if name == "items" and not block:
-            return None  # in flow style, or a scalar: only a parse reads it
+        if name == "items" and (not block or _ENTRY_BELOW.search(text, start, end)):
+            return None  # in flow style, a scalar, or entries indented: only a parse reads it
         if block and name == "functionConfig":
             function_config = piece.span  # whatever it holds: the function reads it
         elif piece.status == UNPROVEN:
@@ -164,6 +170,14 @@ def split(text: str) -> Layout | None:
     if "items" not in seen:
         return None
     return Layout("".join(rest), items, function_config)
+
+
+def _lines_end_in_newlines(text: str) -> bool:
+    """Whether every line break in text is "\n" or "\r\n" (of yaml12.LINE_BREAKS), the
+    only ones this scan cuts lines at."""
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return False
+    return "\r" not in text or _LONE_CR.search(text) is None
 
 
 def _pieces(text: str) -> list[Piece] | None:

@@ -21,10 +21,13 @@ from .messages import quoted
 from .objects import ENTRY, VALUE, Item, Origin
 from .results import Result, error
 from .yaml12 import (
+    LINE_BREAKS,
     NULL,
     SEQ,
     YamlError,
     block_entry_text,
+    ends_a_line,
+    line_start,
     mapping_value,
     parse_documents,
     parse_tree,
@@ -97,11 +100,12 @@ def _from_whole(text: str) -> ResourceList:
         raise YamlError("ResourceList items must be a list")
     items, problems = [], []
     spans = _entry_spans(text, items_node, nodes)
+    column = items_node.start_mark.column if spans else 0
     for position, node in enumerate(nodes):
         where = f"ResourceList items[{position}]"
         if not isinstance(node, MappingNode):  # kept as it is, to go back out as it came
             problems.append(error(f"{where} must be a mapping (a resource), not {_kind(node)}"))
-        item = _item_of(text, spans[position], node, position) if spans else None
+        item = _item_of(text, spans[position], column, node, position) if spans else None
         items.append(item or _item_of_node(node, ITEMS, position))
     config_node = _function_config_node(root)
     function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN, 0)
@@ -113,31 +117,57 @@ def _kind(node: Node) -> str:
 
 
 def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[int, int]] | None:
-    """Where each item is written, if the items are a block sequence at column 0: each
-    from its dash's line to the next one's. None for any other layout."""
-    if not nodes or items_node.flow_style or items_node.start_mark.column != 0:
+    """Where each item is written, if the items are a block sequence: each from the start
+    of its dash's line to the next one's, the line breaks being those a parser breaks
+    lines at. None for any other layout."""
+    if not nodes or items_node.flow_style:
         return None
-    dashes = [match.start() for match in _DASH_LINE.finditer(text, items_node.start_mark.index)]
-    starts = [dashes[bisect.bisect_right(dashes, node.start_mark.index) - 1] for node in nodes]
-    if len(set(starts)) != len(starts):
+    dash_line = _dash_line(items_node.start_mark.column)
+    first = line_start(text, items_node.start_mark.index)
+    dashes = [match.start() for match in dash_line.finditer(text, first)]
+    places = [bisect.bisect_right(dashes, node.start_mark.index) for node in nodes]
+    starts = [dashes[place - 1] for place in places if place > 0]
+    if len(starts) != len(nodes) or len(set(starts)) != len(starts):
         return None
     end = items_node.end_mark.index
-    end = text.rfind("\n", 0, end) + 1 if end < len(text) else end
+    end = line_start(text, end) if end < len(text) else end
     return list(zip(starts, [*starts[1:], end], strict=True))
 
 
-_DASH_LINE = re.compile(r"^-(?:[ \n]|$)", re.MULTILINE)
+def _dash_line(column: int) -> re.Pattern[str]:
+    """A line that starts an entry of a block sequence at a column."""
+    if column not in _DASH_LINES:
+        after_break = f"(?:^|(?<=[{LINE_BREAKS}]))"
+        _DASH_LINES[column] = re.compile(rf"{after_break}[ ]{{{column}}}-(?=[ {LINE_BREAKS}]|$)")
+    return _DASH_LINES[column]
 
 
-def _item_of(text: str, span: tuple[int, int], node: Node, position: int) -> Item | None:
+_DASH_LINES: dict[int, re.Pattern[str]] = {}
+
+
+def _item_of(
+    text: str, span: tuple[int, int], column: int, node: Node, position: int
+) -> Item | None:
     """An item from a whole parse as its text, where that reads alone as it did in the
-    whole (it holds no alias into another item)."""
-    item = Item(text, span, ENTRY, Origin(ITEMS, position, text, span[0]), header_of(node))
+    whole (it holds no alias into another item). Entries indented under `items:` are
+    moved to column 0, as an item is written."""
+    origin = Origin(ITEMS, position, text, span[0])
+    source, own = text, span
+    if column:
+        source = _dedented(text[span[0] : span[1]], column)
+        own = (0, len(source))
+    item = Item(source, own, ENTRY, origin, header_of(node))
     try:
         alone = parse_tree(item.text).root
     except YamlError:
         return None
     return item if serialize(alone) == serialize(SequenceNode(SEQ, [node])) else None
+
+
+def _dedented(text: str, column: int) -> str:
+    """text with up to column spaces taken from the start of each of its lines."""
+    indentation = rf"(?:^|(?<=[{LINE_BREAKS}]))[ ]{{1,{column}}}"
+    return re.sub(indentation, "", text)
 
 
 def _item_of_node(node: Node, places: str, position: int) -> Item:
@@ -198,8 +228,9 @@ def resource_list_parts(resource_list: ResourceList) -> Iterator[str]:
 
 
 def as_entry(item: Item) -> str:
-    """An item's text as an element of a block sequence at column 0."""
+    """An item's text as an element of a block sequence at column 0, ending in the line
+    break it has (a "\r" alone, say), or in "\n"."""
     if item.form != ENTRY:
         raise ValueError(f"{item.describe()} is not written as a ResourceList's item")
     text = item.text
-    return text if text.endswith("\n") else text + "\n"
+    return text if ends_a_line(text) else text + "\n"

@@ -76,6 +76,28 @@ def plain_scalar_tag(text: str) -> str:
     return STR
 
 
+LINE_BREAKS = "\n\r\x85\u2028\u2029"
+"""What libyaml, PyYAML and go-yaml (kpt, kustomize) all end a line at: "\r\n" is one
+break; a "\r" alone, NEL, LS and PS are one each, though YAML 1.2 counts only the first
+two. A reader of lines must know them all, or it reads lines no parser reads."""
+_ANY_LINE_BREAK = tuple(LINE_BREAKS)
+
+
+def line_start(text: str, at: int) -> int:
+    """Where the line that at is on starts: after the last line break before it. The
+    other breaks are looked for after the last "\n" only, so a long text without them
+    is not read back to its start on every call."""
+    start = text.rfind("\n", 0, at) + 1
+    for line_break in LINE_BREAKS[1:]:
+        start = max(start, text.rfind(line_break, start, at) + 1)
+    return start
+
+
+def ends_a_line(text: str) -> bool:
+    """Whether text ends in a line break, of any kind a parser ends lines at."""
+    return text.endswith(_ANY_LINE_BREAK)
+
+
 class Yaml12Resolver(yaml.resolver.BaseResolver):
     """Tells the emitter which strings may go unquoted: those YAML 1.2 reads as strings."""
 
@@ -173,7 +195,28 @@ def _compose(text: str) -> _Composer:
         raise YamlError(f"input is not valid YAML: {_one_line(error)}") from None
     finally:
         parser.dispose()
+    if text.startswith(BOM) and _Parser is not _PythonParser:
+        _count_the_bom(composer.documents)
     return composer
+
+
+BOM = "\ufeff"
+
+
+def _count_the_bom(documents: list[Node]) -> None:
+    """Move every mark one character on: libyaml reads past a byte-order mark at the
+    start without counting it, so its marks would point one character before the
+    node in text, and an item cut at them would lose its last line. Columns stay:
+    they are indentation, which the mark does not add to."""
+    pending = list(documents)
+    while pending:
+        node = pending.pop()
+        node.start_mark = node.start_mark._replace(index=node.start_mark.index + 1)
+        node.end_mark = node.end_mark._replace(index=node.end_mark.index + 1)
+        if isinstance(node, SequenceNode):
+            pending += node.value
+        elif isinstance(node, MappingNode):
+            pending += [part for pair in node.value for part in pair]
 
 
 class _Composer:
@@ -333,7 +376,15 @@ def serialize(node: Node) -> str:
     with `...`; inside a ResourceList that would end the ResourceList there. Without it
     the block still ends where the next, less indented line starts.
     """
-    return _emit_best(node).removesuffix("...\n")
+    return _without_document_end(_emit_best(node))
+
+
+def _without_document_end(text: str) -> str:
+    """The emitter's text without the document-end marker it may close it with: `...`
+    alone on the last line. A value's own trailing dots (`Ask first...`) are its text."""
+    if text == "...\n" or text.endswith("\n...\n"):
+        return text[:-4]
+    return text
 
 
 def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
@@ -342,7 +393,7 @@ def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
     node = to_node(value)
     if node.tag != STR or node.style is None:
         return node.value
-    return _emit_best(node, indent).removesuffix("...\n").rstrip("\n")
+    return _without_document_end(_emit_best(node, indent)).rstrip("\n")
 
 
 def block_entry_text(mapping: dict[str, Any]) -> str:
@@ -411,7 +462,7 @@ def flow_text(value: Any) -> str:
     if node.style is None and _Analyzer.analyze_scalar(value).allow_flow_plain:
         return value
     node.style = "'" if node.style == "'" else '"'
-    return _emit_best(node).removesuffix("...\n").rstrip("\n")
+    return _without_document_end(_emit_best(node)).rstrip("\n")
 
 
 def _emit_best(node: Node, indent: int = 2) -> str:
