@@ -222,6 +222,14 @@ DEEP_RECORD = '"' + "[" * 100_000 + "]" * 100_000 + '"'
         ),
         (
             resource_list(
+                CLUSTER + "    managed:\n      roles:\n      - name: [romm]\n",
+                function_config=config(ROMM),
+            ),
+            'spec.managed.roles[0].name of Cluster "postgres/prod-pg17" must be a string (the '
+            'role\'s name), got ["romm"]',
+        ),
+        (
+            resource_list(
                 CLUSTER.replace(
                     "    namespace: postgres\n",
                     f"    namespace: postgres\n    annotations:\n"
@@ -259,6 +267,7 @@ DEEP_RECORD = '"' + "[" * 100_000 + "]" * 100_000 + '"'
         "spec-null",
         "managed-a-string",
         "managed-a-list",
+        "role-name-a-list",
         "record-deep-json",
         "label-key-a-number",
         "label-key-null",

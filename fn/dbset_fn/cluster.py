@@ -93,7 +93,7 @@ def extend_roles(
     DatabaseSet owns becomes the set's, replaced in place (or, for DatabaseRole
     objects, taken out), with an info result."""
     obj = cluster.parse()
-    problems = list(_shape_problems(cluster, obj))
+    problems = list(_shape_problems(cluster, obj)) or list(_role_name_problems(cluster, obj))
     if problems:
         return cluster, problems
     try:
@@ -171,6 +171,21 @@ def _shape_problems(cluster: Item, obj: KubeObject) -> Iterator[Result]:
                 field_path=path,
             )
             return
+
+
+def _role_name_problems(cluster: Item, obj: KubeObject) -> Iterator[Result]:
+    """Each role's name must be a string, as CloudNativePG reads it: roles are matched
+    by name, and a list or a mapping there matches nothing the function can compare."""
+    for position, role in enumerate(obj.get(*ROLES) or []):
+        name = role.get("name", "") if isinstance(role, dict) else ""
+        if not isinstance(name, str):
+            field = f"spec.managed.roles[{position}].name"
+            yield error(
+                f"{field} of {cluster.describe()} must be a string (the role's name), got "
+                f"{quoted(name)}; fix the Cluster's file",
+                cluster,
+                field_path=field,
+            )
 
 
 def _claimed_roles(

@@ -333,7 +333,15 @@ def serialize(node: Node) -> str:
     with `...`; inside a ResourceList that would end the ResourceList there. Without it
     the block still ends where the next, less indented line starts.
     """
-    return _emit_best(node).removesuffix("...\n")
+    return _without_document_end(_emit_best(node))
+
+
+def _without_document_end(text: str) -> str:
+    """The emitter's text without the document-end marker it may close it with: `...`
+    alone on the last line. A value's own trailing dots (`Ask first...`) are its text."""
+    if text == "...\n" or text.endswith("\n...\n"):
+        return text[:-4]
+    return text
 
 
 def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
@@ -342,7 +350,7 @@ def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
     node = to_node(value)
     if node.tag != STR or node.style is None:
         return node.value
-    return _emit_best(node, indent).removesuffix("...\n").rstrip("\n")
+    return _without_document_end(_emit_best(node, indent)).rstrip("\n")
 
 
 def block_entry_text(mapping: dict[str, Any]) -> str:
@@ -411,7 +419,7 @@ def flow_text(value: Any) -> str:
     if node.style is None and _Analyzer.analyze_scalar(value).allow_flow_plain:
         return value
     node.style = "'" if node.style == "'" else '"'
-    return _emit_best(node).removesuffix("...\n").rstrip("\n")
+    return _without_document_end(_emit_best(node)).rstrip("\n")
 
 
 def _emit_best(node: Node, indent: int = 2) -> str:
