@@ -13,7 +13,7 @@ import pytest
 from dbset_fn.krm import parse_resource_list
 from dbset_fn.krm.resource_list import read_whole
 from e2e import needs
-from golden_runner import GOLDEN, entries_of, run_case
+from golden_runner import GOLDEN, entries_of, output_entries, run_case
 from resource_lists import (
     CLUSTER,
     HEADER,
@@ -185,6 +185,44 @@ def test_the_cluster_gains_only_inserted_text_and_gets_back_what_it_had() -> Non
     extended = parse_resource_list(first.stdout).items[0].text
     assert only_inserted(written.replace("roles: []", "roles:"), extended)  # [] becomes a block
     assert parse_resource_list(restored.stdout).items[0].text == written
+
+
+WITH_ANNOTATIONS = "    namespace: postgres\n    annotations:{}\n"
+WRITTEN_CLUSTERS = {
+    "annotations-empty-mapping": CLUSTER.replace(
+        "    namespace: postgres\n", WITH_ANNOTATIONS.format(" {}")
+    ),
+    "annotations-empty": CLUSTER.replace("    namespace: postgres\n", WITH_ANNOTATIONS.format("")),
+    "annotations-flow": CLUSTER.replace(
+        "    namespace: postgres\n", WITH_ANNOTATIONS.format(" {team: data}")
+    ),
+    "managed-empty": CLUSTER + "    managed:\n",
+    "roles-empty": CLUSTER + "    managed:\n      roles:\n",
+    "roles-flow": CLUSTER + "    managed:\n      roles: [{name: app, login: true}]\n",
+    "roles-flow-over-lines": CLUSTER
+    + "    managed:\n      roles: [\n        {name: app},\n        {name: reader}\n      ]\n",
+    "comment-after-dash": CLUSTER
+    + "    managed:\n      roles:\n      - # written by hand\n        name: app\n",
+}
+
+
+@pytest.mark.parametrize("cluster", WRITTEN_CLUSTERS.values(), ids=WRITTEN_CLUSTERS.keys())
+def test_the_roles_come_and_go_and_the_cluster_is_back_byte_for_byte(cluster: str) -> None:
+    added = output_entries(succeeds(dbset_fn(resource_list(cluster, function_config=config(ROMM)))))
+    again = succeeds(dbset_fn(resource_list(*added, function_config=config(ROMM))))
+    removed = succeeds(dbset_fn(resource_list(*added, function_config=config())))
+
+    assert output_entries(again) == added
+    assert parse_resource_list(removed).items[0].text == cluster
+
+
+@pytest.mark.parametrize("cluster", WRITTEN_CLUSTERS.values(), ids=WRITTEN_CLUSTERS.keys())
+def test_roles_written_as_database_roles_leave_the_cluster_as_it_is(cluster: str) -> None:
+    database_roles = config(ROMM, spec="    roleOutput: databaseRole\n")
+
+    stdout = succeeds(dbset_fn(resource_list(cluster, function_config=database_roles)))
+
+    assert parse_resource_list(stdout).items[0].text == cluster
 
 
 def test_a_roles_list_that_is_an_alias_is_an_error_not_a_rewrite() -> None:

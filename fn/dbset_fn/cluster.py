@@ -281,18 +281,18 @@ def _write_record(
     restore: dict[str, str | None],
 ) -> None:
     """Write the record back, and only if it changed, so re-runs keep the text as is.
-    Without owners it goes, and the annotations with it if the set made them."""
+    Without owners it goes, and the annotations as they were before it came (a
+    Cluster without a record keeps its annotations as they are)."""
     owners = dict(record.owners)
     if owned:
         owners[set_name] = owned
     else:
         owners.pop(set_name, None)
-    annotations = ".".join(RECORD[:2])
     if not owners:
         if obj.get(*RECORD) is not None:
             obj.delete(*RECORD)
-        if not obj.get(*RECORD[:2]):
-            obj.restore(RECORD[:2], restore.get(annotations))
+            if not obj.get(*RECORD[:2]):
+                obj.restore(RECORD[:2], restore.get(".".join(RECORD[:2])))
         return
     text = RolesRecord(owners, restore).to_json()
     if text == obj.get(*RECORD):
