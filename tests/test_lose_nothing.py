@@ -203,6 +203,11 @@ WRITTEN_CLUSTERS = {
     + "    managed:\n      roles: [\n        {name: app},\n        {name: reader}\n      ]\n",
     "comment-after-dash": CLUSTER
     + "    managed:\n      roles:\n      - # written by hand\n        name: app\n",
+    "roles-flow-in-flow": CLUSTER + "    managed: {roles: [ {name: app} , {name: reader} ]}\n",
+    "all-flow": CLUSTER.replace(
+        "  metadata:\n    name: prod-pg17\n    namespace: postgres\n  spec:\n    instances: 1\n",
+        "  metadata: {name: prod-pg17, namespace: postgres}\n  spec: {instances: 1}\n",
+    ),
 }
 
 

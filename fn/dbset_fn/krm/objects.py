@@ -26,6 +26,7 @@ from .yaml12 import (
     SEQ,
     Tree,
     YamlError,
+    mapping_value,
     parse_tree,
     parse_value,
     serialize,
@@ -302,14 +303,23 @@ class KubeObject:
             self._tree = self._item._tree()
         return self._tree
 
+    def _in_flow(self, path: Sequence[str]) -> bool:
+        """Whether the mapping at path is written in flow style (`{a: b}`), in the tree
+        the edit was located in."""
+        node = self._tree.root if self._tree is not None else None
+        for step in path:
+            node = mapping_value(node, step)
+        return isinstance(node, MappingNode) and bool(node.flow_style)
+
     def _replace(self, text: str, path: Sequence[str], expected: Any) -> None:
         """Take the edited text, after checking it reads as before with path set to
         expected: a splice must never change anything else."""
         item = self._item
         edited = Item(text, (0, len(text)), item.form, item.origin, UNREAD)
+        emptied = None if self._in_flow(path[:-1]) else _EMPTIED_BLOCK
         self._tree = None  # a large object's tree goes before the next is made
         values = edited.read()
-        if not _same(values, _with(self._values, path, expected)):
+        if not _same(values, _with(self._values, path, expected, emptied)):
             raise AssertionError(f"an edit of {'.'.join(path)} changed more than it should")
         edited.header = _header_of_value(values) or header_of(edited._tree().root)
         self._item, self._values = edited, values
@@ -343,9 +353,15 @@ def _in_input(item: Item, parse: Callable[[str], Any]) -> Any:
         raise
 
 
-def _with(data: dict[str, Any], path: Sequence[str], value: Any) -> dict[str, Any]:
+_EMPTIED_BLOCK = object()
+
+
+def _with(
+    data: dict[str, Any], path: Sequence[str], value: Any, emptied: object = _EMPTIED_BLOCK
+) -> dict[str, Any]:
     """A copy of data with path set to value (the mappings on the way copied, the rest
-    shared); a block mapping whose last key goes is null."""
+    shared); a block mapping whose last key goes is null, a flow one (emptied None)
+    `{}`."""
     top = node = dict(data)
     parents = []
     for step in path[:-1]:
@@ -355,7 +371,7 @@ def _with(data: dict[str, Any], path: Sequence[str], value: Any) -> dict[str, An
         node = child
     if value is not _MISSING:
         node[path[-1]] = value
-    elif node.pop(path[-1], _MISSING) is not _MISSING and not node and parents:
+    elif node.pop(path[-1], _MISSING) is not _MISSING and not node and parents and emptied:
         parent, step = parents[-1]
         parent[step] = None
     return top
