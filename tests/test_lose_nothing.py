@@ -330,6 +330,70 @@ def test_input_that_crashed_the_function_is_an_error_and_the_items_stay(
     ]
 
 
+RECORDED = """\
+- apiVersion: postgresql.cnpg.io/v1
+  kind: Cluster
+  metadata:
+    name: prod-pg17
+    namespace: postgres
+    annotations:
+      dbset.krm.dev/managed-roles: '{record}'
+  spec:
+    instances: 1
+    managed:
+      roles:
+      - name: romm
+        login: true
+"""
+PUT_BACK = "must put back (@restore) only an empty spec.managed, spec.managed.roles or "
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ('{"prod-databases":["romm"],"@restore":{"spec":"null"}}', PUT_BACK),
+        (
+            '{"prod-databases":["romm"],"@restore":{"spec.managed":"{roles: [{name: postgres, '
+            'superuser: true}]}"}}',
+            PUT_BACK,
+        ),
+        ('{"prod-databases":["romm"],"@restore":{"metadata.annotations":"{a: b}"}}', PUT_BACK),
+        (
+            '{"prod-databases":["romm"],"@restore":{"spec.managed":"null",'
+            '"spec.managed.roles":"[]"}}',
+            "one of spec.managed and spec.managed.roles, not both",
+        ),
+        (
+            '{"prod-databases":["romm"],"other":["romm"]}',
+            'role "romm" is under "other" and "prod-databases"',
+        ),
+        ('{"prod-databases":["romm"],"prod-databases":[]}', 'the key "prod-databases" twice'),
+        ('{"Prod Databases":["romm"]}', 'by its metadata.name, got "Prod Databases"'),
+    ],
+    ids=[
+        "restore-spec",
+        "restore-a-superuser",
+        "restore-annotations",
+        "restore-twice-on-the-roles-path",
+        "role-under-two-sets",
+        "set-twice",
+        "set-name-no-name",
+    ],
+)
+def test_a_record_edited_by_hand_or_by_a_merge_is_refused_not_acted_on(
+    record: str, message: str
+) -> None:
+    stdin = resource_list(RECORDED.format(record=record), function_config=config())
+
+    run = dbset_fn(stdin)
+
+    fails_in_one_line(run, "annotation dbset.krm.dev/managed-roles of Cluster")
+    assert message in run.stderr
+    assert [item.text for item in read_whole(run.stdout).items] == [
+        item.text for item in read_whole(stdin).items
+    ]
+
+
 def test_an_index_that_is_no_number_or_too_long_still_gives_a_result() -> None:
     in_the_way = """\
 - apiVersion: postgresql.cnpg.io/v1
