@@ -230,6 +230,18 @@ def test_roles_written_as_database_roles_leave_the_cluster_as_it_is(cluster: str
     assert parse_resource_list(stdout).items[0].text == cluster
 
 
+@pytest.mark.parametrize(
+    "roles", ["roles: [\n      ]", "roles: # none yet\n        []", "roles:\n        []"]
+)
+def test_an_empty_roles_value_that_could_not_be_given_back_says_what_to_write(roles: str) -> None:
+    cluster = CLUSTER + f"    managed:\n      {roles}\n"
+
+    run = dbset_fn(resource_list(cluster, function_config=config(ROMM)))
+
+    fails_in_one_line(run, "roles must be written on one line with its value (as `roles: []`")
+    assert cluster in run.stdout
+
+
 def test_a_roles_list_that_is_an_alias_is_an_error_not_a_rewrite() -> None:
     outcome = run_case(GOLDEN / "error-roles-list-is-an-alias")
 

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .messages import quoted
 from .yaml12 import Tree, YamlError, flow_text, is_merge_key, mapping_value, scalar_text
 
 Path = Sequence[str]
@@ -377,7 +378,11 @@ def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style
         after = _after_content(text, old)
     else:
         if "#" in text[colon : old.start_mark.index] or old.end_mark.line > key_node.end_mark.line:
-            raise CannotEdit(f"{key} must have its value on its own line to replace it")
+            raise CannotEdit(
+                f"{key} must be written on one line with its value (as `{key}: []`, or left "
+                f"out) to be replaced and later given back as written, got "
+                f"{quoted(text[colon : old.end_mark.index].strip(' '))}"
+            )
         line_end = _line_end(text, old.end_mark.index)
         rest_of_key_line = text[old.end_mark.index : line_end]
         if not rest_of_key_line.endswith("\n"):
