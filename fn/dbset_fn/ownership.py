@@ -103,7 +103,7 @@ def read_record(cluster: Item) -> RolesRecord:
 
 # What a record may put back, and as what: the empty value a set's first role or the
 # record itself replaced (see cluster.py), a mapping or a list as the path holds.
-RESTORABLE = {"spec.managed": dict, "spec.managed.roles": list, "metadata.annotations": dict}
+_RESTORABLE = {"spec.managed": dict, "spec.managed.roles": list, "metadata.annotations": dict}
 
 
 class _RepeatedKey(ValueError):
@@ -112,10 +112,11 @@ class _RepeatedKey(ValueError):
 
 
 def _without_repeated_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    keys = [key for key, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
             raise _RepeatedKey(f"must not have the key {quoted(key)} twice")
+        seen.add(key)
     return dict(pairs)
 
 
@@ -150,7 +151,7 @@ def _restore_problem(restore: dict[str, str | None]) -> str | None:
     it records them for, and at most one on the way to the roles: anything else would
     write the record's text into the Cluster."""
     for path, before in restore.items():
-        kind = RESTORABLE.get(path)
+        kind = _RESTORABLE.get(path)
         if kind is None or (before is not None and not _is_empty_form(before, kind)):
             return (
                 f"must put back ({RESTORE}) only an empty spec.managed, spec.managed.roles or "

@@ -317,9 +317,10 @@ def _update_flow_list(
         name = _field(element, key)
         if name in removals:
             continue
-        before = text[elements[position - 1].end_mark.index : element.start_mark.index]
         new = flow_text(pending.pop(name)) if name in pending else node_text(text, element)
-        kept.append((before if kept else "") + new)
+        if kept:  # with the separator before it, as written
+            new = text[elements[position - 1].end_mark.index : element.start_mark.index] + new
+        kept.append(new)
     added = [flow_text(value) for value in pending.values()]
     if not kept and not added:
         raise ValueError("update_list must leave at least one element")

@@ -316,10 +316,10 @@ class KubeObject:
         expected: a splice must never change anything else."""
         item = self._item
         edited = Item(text, (0, len(text)), item.form, item.origin, UNREAD)
-        emptied = None if self._in_flow(path[:-1]) else _EMPTIED_BLOCK
+        empty_is_null = not self._in_flow(path[:-1])
         self._tree = None  # a large object's tree goes before the next is made
         values = edited.read()
-        if not _same(values, _with(self._values, path, expected, emptied)):
+        if not _same(values, _with(self._values, path, expected, empty_is_null)):
             raise AssertionError(f"an edit of {'.'.join(path)} changed more than it should")
         edited.header = _header_of_value(values) or header_of(edited._tree().root)
         self._item, self._values = edited, values
@@ -353,14 +353,11 @@ def _in_input(item: Item, parse: Callable[[str], Any]) -> Any:
         raise
 
 
-_EMPTIED_BLOCK = object()
-
-
 def _with(
-    data: dict[str, Any], path: Sequence[str], value: Any, emptied: object = _EMPTIED_BLOCK
+    data: dict[str, Any], path: Sequence[str], value: Any, empty_is_null: bool
 ) -> dict[str, Any]:
     """A copy of data with path set to value (the mappings on the way copied, the rest
-    shared); a block mapping whose last key goes is null, a flow one (emptied None)
+    shared); a block mapping whose last key goes is null (empty_is_null), a flow one
     `{}`."""
     top = node = dict(data)
     parents = []
@@ -371,7 +368,7 @@ def _with(
         node = child
     if value is not _MISSING:
         node[path[-1]] = value
-    elif node.pop(path[-1], _MISSING) is not _MISSING and not node and parents and emptied:
+    elif node.pop(path[-1], _MISSING) is not _MISSING and not node and parents and empty_is_null:
         parent, step = parents[-1]
         parent[step] = None
     return top
