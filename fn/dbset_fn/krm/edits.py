@@ -254,7 +254,8 @@ def _dash(text: str, sequence: SequenceNode, position: int) -> int:
     return at
 
 
-_BEFORE_DASH = re.compile(r"(?:\s+|#[^\n]*|[&!]\S*)*")  # space, comments, anchor, tag
+# Blank space and line breaks (any a parser ends a line at), comments, an anchor or a tag.
+_BEFORE_DASH = re.compile(r"(?:\s+|#[^\n\r\x85\u2028\u2029]*|[&!]\S*)*")
 
 
 def _element_spans(text: str, sequence: SequenceNode) -> list[tuple[int, int]]:
@@ -342,7 +343,7 @@ def _flow_separator(text: str, node: SequenceNode) -> str:
         return gap if "#" not in gap else ", "
     if elements:
         lead = text[_inside_bracket(text, node) : elements[0].start_mark.index]
-        return "," + lead if "\n" in lead and "#" not in lead else ", "
+        return "," + lead if lead.strip(" \t") and "#" not in lead else ", "
     return ", "
 
 
