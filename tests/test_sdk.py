@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dbset_fn.krm import Item, YamlError, error, process, read_documents, warning
+from dbset_fn.krm import Item, YamlError, error, process, warning
 from dbset_fn.krm.yaml12 import parse_documents, serialize, to_node, to_python
 
 LIST = b"""\
@@ -131,6 +131,8 @@ data:
 
 
 def test_a_list_is_edited_in_its_own_style_and_given_back_byte_for_byte() -> None:
+    from dbset_fn.krm import read_documents
+
     (item,) = read_documents(FLOW_ROLES, "roles.yaml")
     obj = item.parse()
 
