@@ -380,6 +380,11 @@ PUT_BACK = "must put back (@restore) only an empty spec.managed, spec.managed.ro
             'role "romm" is under "other" and "prod-databases"',
         ),
         ('{"prod-databases":["romm"],"prod-databases":[]}', 'the key "prod-databases" twice'),
+        (
+            '{"prod-databases":["romm"],"@restore":{"spec.managed.roles":"[]"},'
+            '"@restore":{"spec.managed":"null"}}',
+            'the key "@restore" twice',
+        ),
         ('{"Prod Databases":["romm"]}', 'by its metadata.name, got "Prod Databases"'),
     ],
     ids=[
@@ -389,6 +394,7 @@ PUT_BACK = "must put back (@restore) only an empty spec.managed, spec.managed.ro
         "restore-twice-on-the-roles-path",
         "role-under-two-sets",
         "set-twice",
+        "restore-twice",
         "set-name-no-name",
     ],
 )
