@@ -81,15 +81,7 @@ def read_record(cluster: Item) -> RolesRecord:
     except (ValueError, RecursionError):
         record = None
     restore = record.pop(RESTORE, {}) if isinstance(record, dict) else None
-    if not (
-        isinstance(record, dict)
-        and all(
-            isinstance(roles, list) and all(isinstance(role, str) for role in roles)
-            for roles in record.values()
-        )
-        and isinstance(restore, dict)
-        and all(isinstance(before, str | None) for before in restore.values())
-    ):
+    if not _has_record_shape(record, restore):
         _refuse(
             cluster,
             f"must be a JSON object mapping DatabaseSet names to lists of role names, got "
@@ -99,6 +91,19 @@ def read_record(cluster: Item) -> RolesRecord:
     if problem:
         _refuse(cluster, problem)
     return RolesRecord(record, restore)
+
+
+def _has_record_shape(owners: object, restore: object) -> bool:
+    """Set names to lists of role names, and @restore paths to texts (or null)."""
+    return (
+        isinstance(owners, dict)
+        and all(
+            isinstance(roles, list) and all(isinstance(role, str) for role in roles)
+            for roles in owners.values()
+        )
+        and isinstance(restore, dict)
+        and all(isinstance(before, str | None) for before in restore.values())
+    )
 
 
 # What a record may put back, and as what: the empty value a set's first role or the
