@@ -13,7 +13,7 @@ import pytest
 from dbset_fn.krm import parse_resource_list
 from dbset_fn.krm.resource_list import read_whole
 from e2e import needs
-from golden_runner import GOLDEN, entries_of, run_case
+from golden_runner import GOLDEN, entries_of, output_entries, run_case
 from resource_lists import (
     CLUSTER,
     HEADER,
@@ -187,6 +187,61 @@ def test_the_cluster_gains_only_inserted_text_and_gets_back_what_it_had() -> Non
     assert parse_resource_list(restored.stdout).items[0].text == written
 
 
+WITH_ANNOTATIONS = "    namespace: postgres\n    annotations:{}\n"
+WRITTEN_CLUSTERS = {
+    "annotations-empty-mapping": CLUSTER.replace(
+        "    namespace: postgres\n", WITH_ANNOTATIONS.format(" {}")
+    ),
+    "annotations-empty": CLUSTER.replace("    namespace: postgres\n", WITH_ANNOTATIONS.format("")),
+    "annotations-flow": CLUSTER.replace(
+        "    namespace: postgres\n", WITH_ANNOTATIONS.format(" {team: data}")
+    ),
+    "managed-empty": CLUSTER + "    managed:\n",
+    "roles-empty": CLUSTER + "    managed:\n      roles:\n",
+    "roles-flow": CLUSTER + "    managed:\n      roles: [{name: app, login: true}]\n",
+    "roles-flow-over-lines": CLUSTER
+    + "    managed:\n      roles: [\n        {name: app},\n        {name: reader}\n      ]\n",
+    "comment-after-dash": CLUSTER
+    + "    managed:\n      roles:\n      - # written by hand\n        name: app\n",
+    "roles-flow-in-flow": CLUSTER + "    managed: {roles: [ {name: app} , {name: reader} ]}\n",
+    "all-flow": CLUSTER.replace(
+        "  metadata:\n    name: prod-pg17\n    namespace: postgres\n  spec:\n    instances: 1\n",
+        "  metadata: {name: prod-pg17, namespace: postgres}\n  spec: {instances: 1}\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("cluster", WRITTEN_CLUSTERS.values(), ids=WRITTEN_CLUSTERS.keys())
+def test_the_roles_come_and_go_and_the_cluster_is_back_byte_for_byte(cluster: str) -> None:
+    added = output_entries(succeeds(dbset_fn(resource_list(cluster, function_config=config(ROMM)))))
+    again = succeeds(dbset_fn(resource_list(*added, function_config=config(ROMM))))
+    removed = succeeds(dbset_fn(resource_list(*added, function_config=config())))
+
+    assert output_entries(again) == added
+    assert parse_resource_list(removed).items[0].text == cluster
+
+
+@pytest.mark.parametrize("cluster", WRITTEN_CLUSTERS.values(), ids=WRITTEN_CLUSTERS.keys())
+def test_roles_written_as_database_roles_leave_the_cluster_as_it_is(cluster: str) -> None:
+    database_roles = config(ROMM, spec="    roleOutput: databaseRole\n")
+
+    stdout = succeeds(dbset_fn(resource_list(cluster, function_config=database_roles)))
+
+    assert parse_resource_list(stdout).items[0].text == cluster
+
+
+@pytest.mark.parametrize(
+    "roles", ["roles: [\n      ]", "roles: # none yet\n        []", "roles:\n        []"]
+)
+def test_an_empty_roles_value_that_could_not_be_given_back_says_what_to_write(roles: str) -> None:
+    cluster = CLUSTER + f"    managed:\n      {roles}\n"
+
+    run = dbset_fn(resource_list(cluster, function_config=config(ROMM)))
+
+    fails_in_one_line(run, "roles must be written on one line with its value (as `roles: []`")
+    assert cluster in run.stdout
+
+
 def test_a_roles_list_that_is_an_alias_is_an_error_not_a_rewrite() -> None:
     outcome = run_case(GOLDEN / "error-roles-list-is-an-alias")
 
@@ -219,6 +274,14 @@ DEEP_RECORD = '"' + "[" * 100_000 + "]" * 100_000 + '"'
         (
             resource_list(CLUSTER + "    managed: []\n", function_config=config(ROMM)),
             'spec.managed of Cluster "postgres/prod-pg17" must be a mapping, got []',
+        ),
+        (
+            resource_list(
+                CLUSTER + "    managed:\n      roles:\n      - name: [romm]\n",
+                function_config=config(ROMM),
+            ),
+            'spec.managed.roles[0].name of Cluster "postgres/prod-pg17" must be a string (the '
+            'role\'s name), got ["romm"]',
         ),
         (
             resource_list(
@@ -259,6 +322,7 @@ DEEP_RECORD = '"' + "[" * 100_000 + "]" * 100_000 + '"'
         "spec-null",
         "managed-a-string",
         "managed-a-list",
+        "role-name-a-list",
         "record-deep-json",
         "label-key-a-number",
         "label-key-null",
@@ -273,6 +337,76 @@ def test_input_that_crashed_the_function_is_an_error_and_the_items_stay(
     run = dbset_fn(stdin)
 
     fails_in_one_line(run, message)
+    assert [item.text for item in read_whole(run.stdout).items] == [
+        item.text for item in read_whole(stdin).items
+    ]
+
+
+RECORDED = """\
+- apiVersion: postgresql.cnpg.io/v1
+  kind: Cluster
+  metadata:
+    name: prod-pg17
+    namespace: postgres
+    annotations:
+      dbset.krm.dev/managed-roles: '{record}'
+  spec:
+    instances: 1
+    managed:
+      roles:
+      - name: romm
+        login: true
+"""
+PUT_BACK = "must put back (@restore) only an empty spec.managed, spec.managed.roles or "
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ('{"prod-databases":["romm"],"@restore":{"spec":"null"}}', PUT_BACK),
+        (
+            '{"prod-databases":["romm"],"@restore":{"spec.managed":"{roles: [{name: postgres, '
+            'superuser: true}]}"}}',
+            PUT_BACK,
+        ),
+        ('{"prod-databases":["romm"],"@restore":{"metadata.annotations":"{a: b}"}}', PUT_BACK),
+        (
+            '{"prod-databases":["romm"],"@restore":{"spec.managed":"null",'
+            '"spec.managed.roles":"[]"}}',
+            "one of spec.managed and spec.managed.roles, not both",
+        ),
+        (
+            '{"prod-databases":["romm"],"other":["romm"]}',
+            'role "romm" is under "other" and "prod-databases"',
+        ),
+        ('{"prod-databases":["romm"],"prod-databases":[]}', 'the key "prod-databases" twice'),
+        (
+            '{"prod-databases":["romm"],"@restore":{"spec.managed.roles":"[]"},'
+            '"@restore":{"spec.managed":"null"}}',
+            'the key "@restore" twice',
+        ),
+        ('{"Prod Databases":["romm"]}', 'by its metadata.name, got "Prod Databases"'),
+    ],
+    ids=[
+        "restore-spec",
+        "restore-a-superuser",
+        "restore-annotations",
+        "restore-twice-on-the-roles-path",
+        "role-under-two-sets",
+        "set-twice",
+        "restore-twice",
+        "set-name-no-name",
+    ],
+)
+def test_a_record_edited_by_hand_or_by_a_merge_is_refused_not_acted_on(
+    record: str, message: str
+) -> None:
+    stdin = resource_list(RECORDED.format(record=record), function_config=config())
+
+    run = dbset_fn(stdin)
+
+    fails_in_one_line(run, "annotation dbset.krm.dev/managed-roles of Cluster")
+    assert message in run.stderr
     assert [item.text for item in read_whole(run.stdout).items] == [
         item.text for item in read_whole(stdin).items
     ]

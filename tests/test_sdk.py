@@ -146,6 +146,32 @@ def test_json_is_yaml_and_comes_back_in_its_own_style() -> None:
     )
 
 
+FLOW_ROLES = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: roles}
+data:
+  roles: [
+    {name: app},
+    {name: reader}
+  ]
+"""
+
+
+def test_a_list_is_edited_in_its_own_style_and_given_back_byte_for_byte() -> None:
+    from dbset_fn.krm import read_documents
+
+    (item,) = read_documents(FLOW_ROLES, "roles.yaml")
+    obj = item.parse()
+
+    obj.update_list("data", "roles", key="name", upserts={"romm": {"name": "romm"}})
+    added = obj.text
+    obj.update_list("data", "roles", key="name", upserts={}, removals={"romm"})
+
+    assert "    {name: reader},\n    {name: romm}\n  ]" in added
+    assert obj.text == FLOW_ROLES
+
+
 def test_values_read_from_events_are_the_values_of_the_tree() -> None:
     """parse_value (no node objects) reads every golden input as to_python reads its tree."""
     from pathlib import Path

@@ -93,7 +93,7 @@ def extend_roles(
     DatabaseSet owns becomes the set's, replaced in place (or, for DatabaseRole
     objects, taken out), with an info result."""
     obj = cluster.parse()
-    problems = list(_shape_problems(cluster, obj))
+    problems = list(_shape_problems(cluster, obj)) or list(_role_name_problems(cluster, obj))
     if problems:
         return cluster, problems
     try:
@@ -171,6 +171,21 @@ def _shape_problems(cluster: Item, obj: KubeObject) -> Iterator[Result]:
                 field_path=path,
             )
             return
+
+
+def _role_name_problems(cluster: Item, obj: KubeObject) -> Iterator[Result]:
+    """Each role's name must be a string, as CloudNativePG reads it: roles are matched
+    by name, and a list or a mapping there matches nothing the function can compare."""
+    for position, role in enumerate(obj.get(*ROLES) or []):
+        name = role.get("name", "") if isinstance(role, dict) else ""
+        if not isinstance(name, str):
+            field = f"spec.managed.roles[{position}].name"
+            yield error(
+                f"{field} of {cluster.describe()} must be a string (the role's name), got "
+                f"{quoted(name)}; fix the Cluster's file",
+                cluster,
+                field_path=field,
+            )
 
 
 def _claimed_roles(
@@ -266,18 +281,18 @@ def _write_record(
     restore: dict[str, str | None],
 ) -> None:
     """Write the record back, and only if it changed, so re-runs keep the text as is.
-    Without owners it goes, and the annotations with it if the set made them."""
+    Without owners it goes, and the annotations as they were before it came (a
+    Cluster without a record keeps its annotations as they are)."""
     owners = dict(record.owners)
     if owned:
         owners[set_name] = owned
     else:
         owners.pop(set_name, None)
-    annotations = ".".join(RECORD[:2])
     if not owners:
         if obj.get(*RECORD) is not None:
             obj.delete(*RECORD)
-        if not obj.get(*RECORD[:2]):
-            obj.restore(RECORD[:2], restore.get(annotations))
+            if not obj.get(*RECORD[:2]):
+                obj.restore(RECORD[:2], restore.get(".".join(RECORD[:2])))
         return
     text = RolesRecord(owners, restore).to_json()
     if text == obj.get(*RECORD):

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import posixpath
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from .kinds import GENERATED
 from .krm import Item, quoted
 from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
+from .krm.yaml12 import YamlError, parse_value
+from .names import dns1123_subdomain_problem
 
 OWNER = "dbset.krm.dev/database-set"
 MANAGED_ROLES = "dbset.krm.dev/managed-roles"
@@ -67,30 +69,119 @@ class RolesRecord(NamedTuple):
 
 def read_record(cluster: Item) -> RolesRecord:
     """The record in the Cluster's annotation; ValueError when it was edited into
-    something else."""
+    something else. The record is input like any other (edited by hand, or by a merge):
+    its shape and values are checked, as what it says is acted on."""
     text = cluster.annotations.get(MANAGED_ROLES)
     if text is None:
         return RolesRecord({}, {})
     try:
-        record = json.loads(text)
+        record = json.loads(text, object_pairs_hook=_without_repeated_keys)
+    except _RepeatedKey as repeated:
+        _refuse(cluster, str(repeated))
     except (ValueError, RecursionError):
         record = None
     restore = record.pop(RESTORE, {}) if isinstance(record, dict) else None
-    if not (
-        isinstance(record, dict)
+    if not _has_record_shape(record, restore):
+        _refuse(
+            cluster,
+            f"must be a JSON object mapping DatabaseSet names to lists of role names, got "
+            f"{quoted(text)}",
+        )
+    problem = _owners_problem(record) or _restore_problem(restore)
+    if problem:
+        _refuse(cluster, problem)
+    return RolesRecord(record, restore)
+
+
+def _has_record_shape(owners: object, restore: object) -> bool:
+    """Set names to lists of role names, and @restore paths to texts (or null)."""
+    return (
+        isinstance(owners, dict)
         and all(
             isinstance(roles, list) and all(isinstance(role, str) for role in roles)
-            for roles in record.values()
+            for roles in owners.values()
         )
         and isinstance(restore, dict)
         and all(isinstance(before, str | None) for before in restore.values())
-    ):
-        raise ValueError(
-            f"annotation {MANAGED_ROLES} of {cluster.describe()} must be a JSON object "
-            f"mapping DatabaseSet names to lists of role names, got {quoted(text)}; restore "
-            "it from version control or remove it together with the roles it lists"
+    )
+
+
+# What a record may put back, and as what: the empty value a set's first role or the
+# record itself replaced (see cluster.py), a mapping or a list as the path holds.
+_RESTORABLE = {"spec.managed": dict, "spec.managed.roles": list, "metadata.annotations": dict}
+
+
+class _RepeatedKey(ValueError):
+    """A key written twice in the record: JSON keeps the last, and drops what the first
+    said."""
+
+
+def _without_repeated_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _RepeatedKey(f"must not have the key {quoted(key)} twice")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _refuse(cluster: Item, problem: str) -> NoReturn:
+    raise ValueError(
+        f"annotation {MANAGED_ROLES} of {cluster.describe()} {problem}; restore it from "
+        "version control or remove it together with the roles it lists"
+    )
+
+
+def _owners_problem(owners: dict[str, list[str]]) -> str | None:
+    """Sets by their names, each role owned by one set: a role under two sets (as a
+    merge may leave it) would be dropped by one while the other still wants it."""
+    owner_of: dict[str, str] = {}
+    for name, roles in owners.items():
+        if dns1123_subdomain_problem(name):
+            return f"must name each DatabaseSet by its metadata.name, got {quoted(name)}"
+        for role in roles:
+            if role in owner_of:
+                twice = {owner_of[role], name}
+                return (
+                    f"must list each role once, under one DatabaseSet, but role {quoted(role)} "
+                    f"is under {' and '.join(quoted(owner) for owner in sorted(twice))}"
+                    + (" twice" if len(twice) == 1 else "")
+                )
+            owner_of[role] = name
+    return None
+
+
+def _restore_problem(restore: dict[str, str | None]) -> str | None:
+    """Only the empty values the function itself records may be put back, on the paths
+    it records them for, and at most one on the way to the roles: anything else would
+    write the record's text into the Cluster."""
+    for path, before in restore.items():
+        kind = _RESTORABLE.get(path)
+        if kind is None or (before is not None and not _is_empty_form(before, kind)):
+            return (
+                f"must put back ({RESTORE}) only an empty spec.managed, spec.managed.roles or "
+                "metadata.annotations as it was written (null, {} or []), got "
+                f"{quoted(path)}: {quoted(before)}"
+            )
+    on_roles_path = [path for path in restore if path in ("spec.managed", "spec.managed.roles")]
+    if len(on_roles_path) > 1:
+        got = " and ".join(f"{quoted(path)}: {quoted(restore[path])}" for path in on_roles_path)
+        return (
+            f"must put back ({RESTORE}) one of spec.managed and spec.managed.roles, not both, "
+            f"got {got}"
         )
-    return RolesRecord(record, restore)
+    return None
+
+
+def _is_empty_form(written: str, kind: type) -> bool:
+    """Whether written is a null or an empty collection of kind, on one line."""
+    if not written.isprintable() or "#" in written:
+        return False
+    try:
+        value = parse_value(f"- {written}", 1)[0]
+    except YamlError:
+        return False
+    return value is None or (type(value) is kind and not value)
 
 
 def placement(key: ObjectKey, previous: Item | None, config_dir: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .messages import quoted
 from .yaml12 import (
     LINE_BREAKS,
     Tree,
@@ -111,37 +112,29 @@ def update_list(
     """Replace the elements of the list at path whose key field is in upserts, append
     the others, drop those in removals; every other element keeps its text. The list
     must not come out empty (undo with set_text instead)."""
-    style = _Style.of(text, tree.root)
     parent, depth = _deepest(tree, path)
     node = mapping_value(parent, path[-1]) if depth == len(path) else None
     if not isinstance(node, SequenceNode):
         raise CannotEdit(f"{_dotted(path)} must be a list")
-    key_node, _ = _pair(parent, path[-1])
-    if parent.flow_style:
+    if node.flow_style:
         return _update_flow_list(text, node, key, upserts, removals)
-    block = not node.flow_style and bool(node.value)
-    column = (
-        _dash_column(text, node) if block else style.sequence_column(key_node.start_mark.column)
-    )
-    spans = _element_spans(text, node) if block else None
+    style = _Style.of(text, tree.root)
+    column = _dash_column(text, node)
+    spans = _element_spans(text, node)
     pending = dict(upserts)
     lines: list[str] = []
-    for position, element in enumerate(node.value):
+    for (start, end), element in zip(spans, node.value, strict=True):
         name = _field(element, key)
         if name in removals:
             continue
         if name in pending:
             lines.append(_list_entry(pending.pop(name), column, style))
-        elif spans is not None:
-            lines.append(text[spans[position][0] : spans[position][1]])
         else:
-            lines.append(" " * column + "- " + _one_line(text, element) + "\n")
+            lines.append(text[start:end])
     lines += [_list_entry(value, column, style) for value in pending.values()]
     if not lines:
         raise ValueError("update_list must leave at least one element")
-    if spans is not None:
-        return text[: spans[0][0]] + "".join(lines) + text[spans[-1][1] :]
-    return _replace_value(text, parent, path[-1], _Lines("".join(lines)), style)
+    return text[: spans[0][0]] + "".join(lines) + text[spans[-1][1] :]
 
 
 def node_text(text: str, node: Node) -> str:
@@ -233,7 +226,7 @@ def _line_end(text: str, at: int) -> int:
 
 
 _LINE_BREAK = re.compile(rf"\r\n|[{LINE_BREAKS}]")
-_BLANK = " " + LINE_BREAKS  # what may stand between a dash and its element
+_BLANK = " " + LINE_BREAKS  # spaces and every line break a parser ends a line at
 
 
 def _content_end(node: Node) -> int:
@@ -257,23 +250,29 @@ def _after_colon(text: str, key: ScalarNode) -> int:
 
 
 def _dash_column(text: str, sequence: SequenceNode) -> int:
-    dash = _dash(text, sequence.value[0])
+    dash = _dash(text, sequence, 0)
     return dash - line_start(text, dash)
 
 
-def _dash(text: str, element: Node) -> int:
-    at = element.start_mark.index
-    while at > 0 and text[at - 1] in _BLANK:
-        at -= 1
-    if text[at - 1 : at] != "-":
-        raise CannotEdit("a list element must follow its dash (no comment between)")
-    return at - 1
+def _dash(text: str, sequence: SequenceNode, position: int) -> int:
+    """Where the dash of a block list's element is: the first `-` after the element
+    before (or the list's anchor or tag), past blank space and comments. A comment may
+    stand between a dash and its element, so the dash is found going forward."""
+    at = _content_end(sequence.value[position - 1]) if position else sequence.start_mark.index
+    at = _BEFORE_DASH.match(text, at).end()  # type: ignore[union-attr]
+    if text[at : at + 1] != "-" or at >= sequence.value[position].start_mark.index:
+        raise CannotEdit(f"element {position} of a list must start with a dash")
+    return at
+
+
+# Blank space and line breaks (any a parser ends a line at), comments, an anchor or a tag.
+_BEFORE_DASH = re.compile(r"(?:\s+|#[^\n\r\x85\u2028\u2029]*|[&!]\S*)*")
 
 
 def _element_spans(text: str, sequence: SequenceNode) -> list[tuple[int, int]]:
     """Each element's lines: from its dash's line to the next element's (comments
     between go with the element before), the last to its own last line."""
-    starts = [line_start(text, _dash(text, element)) for element in sequence.value]
+    starts = [line_start(text, _dash(text, sequence, i)) for i in range(len(sequence.value))]
     ends = [*starts[1:], _after_content(text, sequence.value[-1])]
     return list(zip(starts, ends, strict=True))
 
@@ -316,28 +315,51 @@ class _Written(str):
     """A value as the text it is written as: put back as it was."""
 
 
-class _Lines(str):
-    """A block value's lines, written already."""
-
-
 def _update_flow_list(
     text: str, node: SequenceNode, key: str, upserts: Mapping[str, Any], removals: Collection[str]
 ) -> str:
-    """A flow list inside a flow mapping stays a flow list (block inside flow is no YAML)."""
+    """A flow list stays a flow list, on the lines it has: an element replaced in place,
+    one removed with the separator before it, a new one after the last with the
+    separator the list writes between elements; so adding elements and removing them
+    again gives the text back byte for byte."""
+    elements = node.value
     pending = dict(upserts)
-    entries = []
-    for element in node.value:
+    kept = []
+    for position, element in enumerate(elements):
         name = _field(element, key)
         if name in removals:
             continue
-        entries.append(
-            flow_text(pending.pop(name)) if name in pending else node_text(text, element)
-        )
-    entries += [flow_text(value) for value in pending.values()]
-    if not entries:
+        new = flow_text(pending.pop(name)) if name in pending else node_text(text, element)
+        if kept:  # with the separator before it, as written
+            new = text[elements[position - 1].end_mark.index : element.start_mark.index] + new
+        kept.append(new)
+    added = [flow_text(value) for value in pending.values()]
+    if not kept and not added:
         raise ValueError("update_list must leave at least one element")
-    start, end = node.start_mark.index, node.end_mark.index
-    return text[:start] + "[" + ", ".join(entries) + "]" + text[end:]
+    separator = _flow_separator(text, node)
+    body = "".join(kept) if kept else added.pop(0)
+    body += "".join(separator + value for value in added)
+    start = elements[0].start_mark.index if elements else _inside_bracket(text, node)
+    end = elements[-1].end_mark.index if elements else start
+    return text[:start] + body + text[end:]
+
+
+def _flow_separator(text: str, node: SequenceNode) -> str:
+    """What a flow list writes between elements: what stands between its last two (a
+    comment there is not copied), or for one element on a line of its own, a comma and
+    the line break and indentation before it; else `, `."""
+    elements = node.value
+    if len(elements) > 1:
+        gap = text[elements[-2].end_mark.index : elements[-1].start_mark.index]
+        return gap if "#" not in gap else ", "
+    if elements:
+        lead = text[_inside_bracket(text, node) : elements[0].start_mark.index]
+        return "," + lead if lead.strip(" \t") and "#" not in lead else ", "
+    return ", "
+
+
+def _inside_bracket(text: str, node: SequenceNode) -> int:
+    return text.index("[", node.start_mark.index) + 1
 
 
 def _insert_pair(text: str, mapping: MappingNode, key: str, value: Any, style: _Style) -> str:
@@ -370,25 +392,28 @@ def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style
         after = _after_content(text, old)
     else:
         if "#" in text[colon : old.start_mark.index] or old.end_mark.line > key_node.end_mark.line:
-            raise CannotEdit(f"{key} must have its value on its own line to replace it")
+            raise CannotEdit(
+                f"{key} must be written on one line with its value (as `{key}: []`, or left "
+                f"out) to be replaced and later given back as written, got "
+                f"{quoted(text[colon : old.end_mark.index].strip(' '))}"
+            )
         line_end = _line_end(text, old.end_mark.index)
         rest_of_key_line = text[old.end_mark.index : line_end]
         if not ends_a_line(rest_of_key_line):
             rest_of_key_line += "\n"
         first = after = line_end
     column = key_node.start_mark.column
-    if isinstance(value, _Lines):
-        return text[:colon] + rest_of_key_line + value + text[after:]
     if _is_block_value(value):
         lines = _block_lines(value, column, style, below_key=True)
         return text[:colon] + rest_of_key_line + lines + text[after:]
     inline = value if isinstance(value, _Written) else _inline(value, column, style)
-    return text[:colon] + " " + inline + rest_of_key_line + text[after:]
+    spaced = " " + inline if inline else ""  # `key:` with nothing after it, as it was
+    return text[:colon] + spaced + rest_of_key_line + text[after:]
 
 
 def _first_child_start(text: str, node: Node) -> int:
     if isinstance(node, SequenceNode):
-        return _dash(text, node.value[0])
+        return _dash(text, node, 0)
     return node.value[0][0].start_mark.index
 
 
@@ -417,13 +442,6 @@ def _is_block(node: Node) -> bool:
 
 def _is_block_value(value: Any) -> bool:
     return isinstance(value, dict | list) and bool(value)
-
-
-def _one_line(text: str, node: Node) -> str:
-    written = node_text(text, node)
-    if "\n" in written:
-        raise CannotEdit("an element of a flow list over several lines cannot be kept in place")
-    return written
 
 
 def _pair_lines(key: str, value: Any, column: int, style: _Style) -> str:

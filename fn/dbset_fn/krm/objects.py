@@ -26,6 +26,7 @@ from .yaml12 import (
     SEQ,
     Tree,
     YamlError,
+    mapping_value,
     parse_tree,
     parse_value,
     serialize,
@@ -302,20 +303,42 @@ class KubeObject:
             self._tree = self._item._tree()
         return self._tree
 
+    def _in_flow(self, path: Sequence[str]) -> bool:
+        """Whether the mapping at path is written in flow style (`{a: b}`), in the tree
+        the edit was located in."""
+        node = self._tree.root if self._tree is not None else None
+        for step in path:
+            node = mapping_value(node, step)
+        return isinstance(node, MappingNode) and bool(node.flow_style)
+
     def _replace(self, text: str, path: Sequence[str], expected: Any) -> None:
         """Take the edited text, after checking it reads as before with path set to
         expected: a splice must never change anything else."""
         item = self._item
         edited = Item(text, (0, len(text)), item.form, item.origin, UNREAD)
+        empty_is_null = not self._in_flow(path[:-1])
         self._tree = None  # a large object's tree goes before the next is made
         values = edited.read()
-        if values != _with(self._values, path, expected):
+        if not _same(values, _with(self._values, path, expected, empty_is_null)):
             raise AssertionError(f"an edit of {'.'.join(path)} changed more than it should")
         edited.header = _header_of_value(values) or header_of(edited._tree().root)
         self._item, self._values = edited, values
 
 
 _MISSING = object()
+
+
+def _same(read: Any, meant: Any) -> bool:
+    """Whether the values read back are the values meant, a NaN counting as equal to a
+    NaN: `==` finds a NaN unequal to itself, so a Cluster with `.nan` anywhere could not
+    be edited. `==` first: it is the fast answer for a large object."""
+    if read == meant:
+        return True
+    if isinstance(read, dict) and isinstance(meant, dict):
+        return read.keys() == meant.keys() and all(_same(read[k], meant[k]) for k in read)
+    if isinstance(read, list) and isinstance(meant, list):
+        return len(read) == len(meant) and all(map(_same, read, meant))
+    return read != read and meant != meant
 
 
 _SKIPPED = {ENTRY: 1, VALUE: 1, DOCUMENT: 0}  # steps above the resource, left out of paths
@@ -330,9 +353,12 @@ def _in_input(item: Item, parse: Callable[[str], Any]) -> Any:
         raise
 
 
-def _with(data: dict[str, Any], path: Sequence[str], value: Any) -> dict[str, Any]:
+def _with(
+    data: dict[str, Any], path: Sequence[str], value: Any, empty_is_null: bool
+) -> dict[str, Any]:
     """A copy of data with path set to value (the mappings on the way copied, the rest
-    shared); a block mapping whose last key goes is null."""
+    shared); a block mapping whose last key goes is null (empty_is_null), a flow one
+    `{}`."""
     top = node = dict(data)
     parents = []
     for step in path[:-1]:
@@ -342,7 +368,7 @@ def _with(data: dict[str, Any], path: Sequence[str], value: Any) -> dict[str, An
         node = child
     if value is not _MISSING:
         node[path[-1]] = value
-    elif node.pop(path[-1], _MISSING) is not _MISSING and not node and parents:
+    elif node.pop(path[-1], _MISSING) is not _MISSING and not node and parents and empty_is_null:
         parent, step = parents[-1]
         parent[step] = None
     return top
