@@ -316,6 +316,17 @@ DEEP_RECORD = '"' + "[" * 100_000 + "]" * 100_000 + '"'
             resource_list(CLUSTER, "- 1\n- just text\n", function_config=config(ROMM)),
             'ResourceList items[1] must be a mapping (a resource), not the scalar "1"',
         ),
+        (
+            resource_list(
+                CLUSTER,
+                "- apiVersion: external-secrets.io/v1\n  kind: ExternalSecret\n  metadata:\n"
+                "    name: romm-db-credentials\n    namespace: postgres\n  spec:\n"
+                "    ? [a]\n    : 1\n",
+                function_config=config(ROMM, spec="    adopt: true\n"),
+            ),
+            'ExternalSecret "postgres/romm-db-credentials": spec must have scalar keys, not a '
+            "collection",
+        ),
     ],
     ids=[
         "spec-a-list",
@@ -329,6 +340,7 @@ DEEP_RECORD = '"' + "[" * 100_000 + "]" * 100_000 + '"'
         "config-a-list",
         "config-a-string",
         "items-scalars",
+        "key-a-collection",
     ],
 )
 def test_input_that_crashed_the_function_is_an_error_and_the_items_stay(

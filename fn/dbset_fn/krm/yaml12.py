@@ -576,6 +576,8 @@ class _Values:
         if not self.open:
             return ""
         items, is_mapping, _, _ = self.open[-1]
+        if is_mapping and len(items) % 2 == 0:
+            return ".?"  # a collection as a key, which mapping() refuses
         return f".{items[-1]}" if is_mapping else f"[{len(items)}]"
 
     def path(self) -> str:
