@@ -122,11 +122,8 @@ def schema(keywords: dict[str, Any]) -> Any:
     return Field(json_schema_extra=keywords)
 
 
-Subdomain = Annotated[
-    str,
-    schema({"pattern": names.DNS1123_SUBDOMAIN, "maxLength": 253}),
-    rule(names.dns1123_subdomain_problem),
-]
+SUBDOMAIN_SCHEMA = {"pattern": names.DNS1123_SUBDOMAIN, "maxLength": 253}
+Subdomain = Annotated[str, schema(SUBDOMAIN_SCHEMA), rule(names.dns1123_subdomain_problem)]
 Label = Annotated[
     str,
     schema({"pattern": names.DNS1123_LABEL, "maxLength": 63}),
@@ -185,12 +182,12 @@ Annotations = Annotated[dict[str, str], rule(_metadata_keys("annotation"))]
 class ClusterRef(Model):
     """Which CloudNativePG Cluster in the input the set extends."""
 
-    name: str | None = Field(
+    name: Subdomain | None = Field(
         None,
         description="The Cluster's metadata.name. Default: the only Cluster in the input.",
         examples=["prod-pg17"],
     )
-    namespace: str | None = Field(
+    namespace: Label | None = Field(
         None,
         description=(
             "The Cluster's metadata.namespace, to choose between Clusters of the same name. "
@@ -203,12 +200,25 @@ class ClusterRef(Model):
 class EntryClusterRef(Model):
     """Another CloudNativePG Cluster in the input, for one entry."""
 
-    name: str = Field(description="The Cluster's metadata.name.", examples=["vector-pg17"])
-    namespace: str | None = Field(
+    name: Subdomain = Field(description="The Cluster's metadata.name.", examples=["vector-pg17"])
+    namespace: Label | None = Field(
         None,
         description="The Cluster's metadata.namespace. Default: the set's Cluster's.",
         examples=["postgres"],
     )
+
+
+def _cluster_name_problem(value: Any) -> str | None:
+    """A Cluster named by its name alone; {name, namespace} has its fields' rules."""
+    return names.dns1123_subdomain_problem(value) if isinstance(value, str) else None
+
+
+# The rule on the union, not on its string: inside a union, a rule's name would show in
+# the path of every error the union reports.
+EntryCluster = Annotated[
+    Annotated[str, schema(SUBDOMAIN_SCHEMA)] | EntryClusterRef | None,
+    rule(_cluster_name_problem),
+]
 
 
 class SecretStoreRef(Model):
@@ -478,7 +488,7 @@ class DatabaseEntry(Model):
         description="absent drops the database and the role (the entry stays until they are gone).",
         examples=["absent"],
     )
-    cluster: str | EntryClusterRef | None = Field(
+    cluster: EntryCluster = Field(
         None,
         description=(
             "Another Cluster in the input for this entry: its name (in the set's Cluster's "

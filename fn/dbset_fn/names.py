@@ -5,12 +5,15 @@ database). CloudNativePG quotes every identifier it writes into SQL, so any name
 PostgreSQL takes quoted works: `book-club`, `BookClub`. The objects made for it need
 Kubernetes names, which allow only lower-case letters, digits and '-'. Each rule
 returns the problem as text, or None, so the config model can phrase the error with
-the field and value.
+the field and value; object_name_problems applies Kubernetes' rules to an object of
+the input.
 """
 
 from __future__ import annotations
 
 import re
+
+from .krm import Item, Result, error, quoted
 
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 RESERVED_ROLES = ("postgres", "streaming_replica")  # CloudNativePG's own
@@ -151,3 +154,22 @@ def label_value_problem(value: str) -> str | None:
             "letter or digit (or empty)"
         )
     return None
+
+
+def object_name_problems(obj: Item) -> list[Result]:
+    """An input object's name and namespace, where Kubernetes' rules for them must hold:
+    they go into hosts, URIs and pgpass lines, and an input not yet applied (or written
+    to break them) may hold anything."""
+    checks = [("metadata.name", obj.name, dns1123_subdomain_problem)]
+    if obj.namespace:
+        checks.append(("metadata.namespace", obj.namespace, dns1123_label_problem))
+    return [
+        error(
+            f"{field} {quoted(value)} of {obj.describe()} {problem}; fix the {obj.kind}'s file",
+            obj,
+            field_path=field,
+            current_value=value,
+        )
+        for field, value, rule in checks
+        if (problem := rule(value))
+    ]

@@ -14,6 +14,7 @@ from .cluster import Entries, find_cluster
 from .kinds import CLUSTER
 from .krm import Item, Result, has_errors
 from .model import ClusterRef, EntryClusterRef, Spec
+from .names import object_name_problems
 from .ownership import read_record
 from .pooler import choose_pooler
 from .render import Endpoint
@@ -48,6 +49,8 @@ def targets_of(items: list[Item], spec: Spec, set_name: str) -> tuple[list[Targe
         entries.setdefault(id(cluster), []).append((position, entry))
     for cluster in _recorded(items, set_name):
         clusters.setdefault(id(cluster), cluster)
+    for cluster in clusters.values():
+        results += object_name_problems(cluster)
     if has_errors(results):
         return [], results
     targets = []
