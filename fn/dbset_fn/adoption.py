@@ -30,18 +30,20 @@ BASIC_AUTH = "kubernetes.io/basic-auth"
 MAX_LISTED = 6  # changed fields named in a result; more are counted
 
 
-def adoptable(generated: list[Generated], kept: list[Item]) -> dict[ObjectKey, Item]:
-    """What each generated object replaces, by the generated object's key."""
-    wanted = {key_of(new.obj): new for new in generated}
+def adoptable(generated: list[Generated], kept: list[Item], applied: str) -> dict[ObjectKey, Item]:
+    """What each generated object replaces, by the generated object's key (objects
+    without a namespace are in applied, see key_of)."""
+    wanted = {key_of(new.obj, applied): new for new in generated}
     found = {
         key: obj
         for obj in kept
-        if (key := key_of(obj)) in wanted and not owner_of(obj) and not obj.is_local_config
+        if (key := key_of(obj, applied)) in wanted and not owner_of(obj) and not obj.is_local_config
     }
-    by_key = {key_of(obj): obj for obj in kept if PASSWORD.of(obj) and not owner_of(obj)}
+    by_key = {key_of(obj, applied): obj for obj in kept if PASSWORD.of(obj) and not owner_of(obj)}
     for key, obj in list(found.items()):
         generator = _generator_of(obj) if EXTERNAL_SECRET.of(obj) else None
-        old = by_key.get((PASSWORD.group, PASSWORD.kind, obj.namespace, generator or ""))
+        generator_key = (PASSWORD.group, PASSWORD.kind, key[2], generator or "")
+        old = by_key.get(generator_key)
         new = next(
             (
                 made
@@ -51,25 +53,26 @@ def adoptable(generated: list[Generated], kept: list[Item]) -> dict[ObjectKey, I
             None,
         )
         if old is not None and new is not None:
-            found.setdefault(key_of(new.obj), old)
+            found.setdefault(key_of(new.obj, applied), old)
     return found
 
 
 def adoption_results(
-    generated: list[Generated], replaced: dict[ObjectKey, Item], spec: Spec
+    generated: list[Generated], replaced: dict[ObjectKey, Item], spec: Spec, applied: str
 ) -> Iterator[Result]:
     """One info result per adopted object: what it became, and what changed in it."""
     for position, obj, *_ in generated:
-        old = replaced.get(key_of(obj))
+        old = replaced.get(key_of(obj, applied))
         if old is None:
             continue
         entry = spec.databases[position]
-        became = "" if key_of(old) == key_of(obj) else f" as {obj.describe()}"
+        same = key_of(old, applied) == key_of(obj, applied)
+        became = "" if same else f" as {obj.describe()}"
         message = (
             f"adopted {old.describe()}{became} for spec.databases[{position}] "
             f"({quoted(entry.name)}): {describe_changes(old.read(), obj.read())}"
         )
-        message += "".join(_notes(old, obj))
+        message += "".join(_notes(old, obj, same))
         yield info(message, obj)
 
 
@@ -82,9 +85,10 @@ def _generator_of(external_secret: Item) -> str | None:
     return None
 
 
-def _notes(old: Item, new: Item) -> Iterator[str]:
-    """What the user should know beyond the fields: a Secret type kept, an owner
-    reference that would let a deletion take a generated password with it."""
+def _notes(old: Item, new: Item, same: bool) -> Iterator[str]:
+    """What the user should know beyond the fields: a Secret type kept, a password
+    generator renamed (same: new is old under its own name), an owner reference that
+    would let a deletion take a generated password with it."""
     kept_type = (
         new.get("spec", "target", "template", "type")
         if EXTERNAL_SECRET.of(new)
@@ -99,7 +103,7 @@ def _notes(old: Item, new: Item) -> Iterator[str]:
             "and render, then delete the Secret and this ExternalSecret in the cluster before "
             "applying, so that ESO writes the Secret anew (a generated password changes then)"
         )
-    if PASSWORD.of(new) and key_of(old) != key_of(new):
+    if PASSWORD.of(new) and not same:
         yield (
             "; ESO does not generate a password again for the new name, as the "
             "ExternalSecret using it has synced with refreshPolicy CreatedOnce"

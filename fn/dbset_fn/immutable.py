@@ -21,10 +21,11 @@ _ABSENT = object()
 
 
 def immutable_changes(
-    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec
+    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec, applied: str
 ) -> Iterator[Result]:
+    """previous holds the set's objects of the input by key_of(obj, applied)."""
     for position, obj, *_ in generated:
-        before = previous.get(key_of(obj))
+        before = previous.get(key_of(obj, applied))
         kind = next((kind for kind in GENERATED if kind.of(obj)), None)
         if before is None or kind is None:
             continue

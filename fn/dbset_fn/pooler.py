@@ -15,8 +15,10 @@ from .render import Pooler
 
 
 def choose_pooler(
-    items: list[Item], cluster: Item, connection: Connection
+    items: list[Item], cluster: Item, connection: Connection, runs_in: str, applied: str
 ) -> tuple[Pooler | None, list[Result]]:
+    """The Cluster's Pooler among those that run where it runs (runs_in); a Pooler without
+    a namespace runs where the output is applied (applied, "" if not known)."""
     if not connection.usePooler:
         return None, []
     poolers = [
@@ -24,7 +26,7 @@ def choose_pooler(
         for obj in items
         if obj.is_kind(POOLER.api_version, POOLER.kind)
         and not obj.is_local_config
-        and obj.namespace == cluster.namespace
+        and (obj.namespace or applied) == runs_in
         and obj.get("spec", "cluster", "name") == cluster.name
     ]
     found = ", ".join(pooler.describe() for pooler in poolers) or "none"

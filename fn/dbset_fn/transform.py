@@ -22,7 +22,7 @@ from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
 from .render import Endpoint
 from .report import entry_summaries, missing_prerequisites
-from .targets import Target, targets_of
+from .targets import Target, applied_namespace, targets_of
 
 
 def transform(
@@ -34,6 +34,7 @@ def transform(
     without an earlier path are placed under it.
     """
     targets, results = targets_of(items, spec, set_name)
+    applied = applied_namespace(targets)
     results += list(copies_out_of_reach(targets, spec))
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
@@ -47,24 +48,25 @@ def transform(
         )
         extended[id(target.cluster)] = new
         results += problems
-    previous = {key_of(obj): obj for obj in owned}
+    previous = {key_of(obj, applied): obj for obj in owned}
     kept = [extended.get(id(obj), obj) for obj in items if owner_of(obj) != set_name]
     endpoints = _endpoints_of_entries(targets, len(spec.databases))
-    generated = list(generate(spec, set_name, endpoints, previous, config_dir))
-    replaced = adoptable(generated, kept) if spec.adopt else {}
+    generated = list(generate(spec, set_name, endpoints, previous, config_dir, applied))
+    replaced = adoptable(generated, kept, applied) if spec.adopt else {}
     if replaced:  # generated again, each in the place of what it replaces
         adopted = {id(obj) for obj in replaced.values()}
         kept = [obj for obj in kept if id(obj) not in adopted]
         previous |= replaced
-        generated = list(generate(spec, set_name, endpoints, previous, config_dir))
-    results += collisions(generated, managed_role_claims(targets, spec), kept, spec, set_name)
-    results += immutable_changes(generated, previous, spec)
+        generated = list(generate(spec, set_name, endpoints, previous, config_dir, applied))
+    role_claims = managed_role_claims(targets, spec, applied)
+    results += collisions(generated, role_claims, kept, spec, set_name, applied)
+    results += immutable_changes(generated, previous, spec, applied)
     if has_errors(results):
         return items, failed(results)
-    results += adoption_results(generated, replaced, spec)
+    results += adoption_results(generated, replaced, spec, applied)
     results += entry_summaries(generated, targets, spec)
-    results += missing_prerequisites(items, generated, targets, spec)
-    regenerated = {key_of(new.obj) for new in generated}
+    results += missing_prerequisites(items, generated, targets, spec, applied)
+    regenerated = {key_of(new.obj, applied) for new in generated}
     pruned = [obj for key, obj in previous.items() if key not in regenerated]
     results += list(removal_warnings(pruned, spec))
     return kept + [new.obj for new in generated], results
@@ -119,14 +121,15 @@ def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
             )
 
 
-def managed_role_claims(targets: list[Target], spec: Spec) -> Iterator[RoleClaim]:
+def managed_role_claims(targets: list[Target], spec: Spec, applied: str) -> Iterator[RoleClaim]:
     """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
-    object managing one of them would fight the Cluster over it."""
+    object managing one of them would fight the Cluster over it (applied: where a
+    Cluster without a namespace runs)."""
     if spec.roleOutput != "managedRoles":
         return
     for cluster, entries, _ in targets:
         for position, entry in entries:
-            claim = role_claim(cluster.namespace, cluster.name, entry.name)
+            claim = role_claim(cluster.namespace or applied, cluster.name, entry.name)
             yield RoleClaim(position, claim, cluster)
 
 
