@@ -9,6 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dbset_fn.krm import parse_resource_list, write_documents
+from dbset_fn.krm.documents import as_document
+from dbset_fn.ownership import owner_of
 from golden_runner import case_input
 
 ROOT = Path(__file__).parent.parent
@@ -60,6 +63,28 @@ def test_standalone_output_is_stable_when_rendered_again(tmp_path: Path) -> None
     second = dbset_fn(str(SEED / "databaseset.yaml"), str(tmp_path / "rendered.yaml"))
 
     assert second.stdout == first.stdout
+
+
+def test_standalone_mode_leaves_another_sets_objects_as_they_came(tmp_path: Path) -> None:
+    """Files kpt rendered carry each object's file; rendering one set strips it from
+    the objects that set makes, and from nothing else."""
+    rendered = parse_resource_list((GOLDEN / "seed" / "expected.yaml").read_text())
+    package = tmp_path / "package.yaml"
+    package.write_text(write_documents(rendered.items))
+    other_set = tmp_path / "other-set.yaml"
+    other_set.write_text(
+        "apiVersion: dbset.krm.dev/v1alpha1\nkind: DatabaseSet\nmetadata:\n  name: other\n"
+        "spec:\n  cluster: {name: prod-pg17, namespace: postgres}\n  databases:\n"
+        "  - {name: reports, bitwardenPasswordId: 7f3c1a52-0000-4000-8000-000000000009}\n"
+    )
+
+    run = dbset_fn(str(other_set), str(package))
+
+    assert run.returncode == 0, run.stderr
+    seeds_objects = [item for item in rendered.items if owner_of(item) == "prod-databases"]
+    assert seeds_objects and all("config.kubernetes.io/path" in i.text for i in seeds_objects)
+    for item in seeds_objects:
+        assert as_document(item) in run.stdout.decode()
 
 
 def test_standalone_mode_reports_problems_on_stderr_only() -> None:
