@@ -95,17 +95,27 @@ def _from_whole(text: str) -> ResourceList:
         nodes = items_node.value
     else:
         raise YamlError("ResourceList items must be a list")
-    items, problems = [], []
-    spans = _entry_spans(text, items_node, nodes)
-    for position, node in enumerate(nodes):
-        where = f"ResourceList items[{position}]"
-        if not isinstance(node, MappingNode):  # kept as it is, to go back out as it came
-            problems.append(error(f"{where} must be a mapping (a resource), not {_kind(node)}"))
-        item = _item_of(text, spans[position], node, position) if spans else None
-        items.append(item or _item_of_node(node, ITEMS, position))
+    problems = [  # such an item is kept as it is, to go back out as it came
+        error(f"ResourceList items[{position}] must be a mapping (a resource), not {_kind(node)}")
+        for position, node in enumerate(nodes)
+        if not isinstance(node, MappingNode)
+    ]
+    items = sequence_items(text, items_node, nodes, ITEMS)
     config_node = _function_config_node(root)
     function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN, 0)
     return ResourceList(items, function_config, problems, _received_results(root))
+
+
+def sequence_items(text: str, sequence: Node | None, nodes: list[Node], places: str) -> list[Item]:
+    """The entries of a sequence in text (a ResourceList's items, a List's) as items:
+    each as its text where that reads alone as in the whole, else written out from its
+    node. places names them for messages: "ResourceList items[{}]"."""
+    spans = _entry_spans(text, sequence, nodes) if sequence is not None else None
+    return [
+        (_item_of(text, spans[position], node, places, position) if spans else None)
+        or _item_of_node(node, places, position)
+        for position, node in enumerate(nodes)
+    ]
 
 
 def _kind(node: Node) -> str:
@@ -129,10 +139,12 @@ def _entry_spans(text: str, items_node: Node, nodes: list[Node]) -> list[tuple[i
 _DASH_LINE = re.compile(r"^-(?:[ \n]|$)", re.MULTILINE)
 
 
-def _item_of(text: str, span: tuple[int, int], node: Node, position: int) -> Item | None:
+def _item_of(
+    text: str, span: tuple[int, int], node: Node, places: str, position: int
+) -> Item | None:
     """An item from a whole parse as its text, where that reads alone as it did in the
     whole (it holds no alias into another item)."""
-    item = Item(text, span, ENTRY, Origin(ITEMS, position, text, span[0]), header_of(node))
+    item = Item(text, span, ENTRY, Origin(places, position, text, span[0]), header_of(node))
     try:
         alone = parse_tree(item.text).root
     except YamlError:
