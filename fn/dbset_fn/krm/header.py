@@ -13,9 +13,9 @@ The grammar read, by indentation; blank and comment lines are skipped everywhere
 
 A key is plain, or quoted without escapes. A value read is plain, or quoted without
 escapes, on one line (a comment may follow); a plain null (`null`, `~`) reads as no
-value, "", as Kubernetes reads it. Anything else where the header lies, a
-value going on over lines, a flow collection, a tag or an anchor, a tab or a carriage
-return, makes the header unreadable (None), and the item is parsed instead.
+value, "", as Kubernetes reads it. Anything else where the header lies, a value going
+on over lines, a flow collection, a tag or an anchor, a tab or a carriage return,
+makes the header unreadable (None), and the item is parsed instead.
 """
 
 from __future__ import annotations
