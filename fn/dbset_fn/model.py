@@ -122,12 +122,24 @@ def schema(keywords: dict[str, Any]) -> Any:
     return Field(json_schema_extra=keywords)
 
 
-SUBDOMAIN_SCHEMA = {"pattern": names.DNS1123_SUBDOMAIN, "maxLength": 253}
-Subdomain = Annotated[str, schema(SUBDOMAIN_SCHEMA), rule(names.dns1123_subdomain_problem)]
+Subdomain = Annotated[
+    str,
+    schema({"pattern": names.DNS1123_SUBDOMAIN, "maxLength": 253}),
+    rule(names.dns1123_subdomain_problem),
+]
 Label = Annotated[
     str,
     schema({"pattern": names.DNS1123_LABEL, "maxLength": 63}),
     rule(names.dns1123_label_problem),
+]
+# A Cluster's name and namespace as the input writes them, Flux's placeholders and all.
+ClusterName = Annotated[
+    str,
+    schema({"pattern": names.SUBSTITUTED_SUBDOMAIN}),
+    rule(names.substituted_subdomain_problem),
+]
+ClusterNamespace = Annotated[
+    str, schema({"pattern": names.SUBSTITUTED_LABEL}), rule(names.substituted_label_problem)
 ]
 Identifier = Annotated[
     str,
@@ -182,12 +194,12 @@ Annotations = Annotated[dict[str, str], rule(_metadata_keys("annotation"))]
 class ClusterRef(Model):
     """Which CloudNativePG Cluster in the input the set extends."""
 
-    name: Subdomain | None = Field(
+    name: ClusterName | None = Field(
         None,
         description="The Cluster's metadata.name. Default: the only Cluster in the input.",
         examples=["prod-pg17"],
     )
-    namespace: Label | None = Field(
+    namespace: ClusterNamespace | None = Field(
         None,
         description=(
             "The Cluster's metadata.namespace, to choose between Clusters of the same name. "
@@ -200,8 +212,8 @@ class ClusterRef(Model):
 class EntryClusterRef(Model):
     """Another CloudNativePG Cluster in the input, for one entry."""
 
-    name: Subdomain = Field(description="The Cluster's metadata.name.", examples=["vector-pg17"])
-    namespace: Label | None = Field(
+    name: ClusterName = Field(description="The Cluster's metadata.name.", examples=["vector-pg17"])
+    namespace: ClusterNamespace | None = Field(
         None,
         description="The Cluster's metadata.namespace. Default: the set's Cluster's.",
         examples=["postgres"],
@@ -210,13 +222,13 @@ class EntryClusterRef(Model):
 
 def _cluster_name_problem(value: Any) -> str | None:
     """A Cluster named by its name alone; {name, namespace} has its fields' rules."""
-    return names.dns1123_subdomain_problem(value) if isinstance(value, str) else None
+    return names.substituted_subdomain_problem(value) if isinstance(value, str) else None
 
 
 # The rule on the union, not on its string: inside a union, a rule's name would show in
 # the path of every error the union reports.
 EntryCluster = Annotated[
-    Annotated[str, schema(SUBDOMAIN_SCHEMA)] | EntryClusterRef | None,
+    Annotated[str, schema({"pattern": names.SUBSTITUTED_SUBDOMAIN})] | EntryClusterRef | None,
     rule(_cluster_name_problem),
 ]
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from ..model import DatabaseEntry
+from ..names import placeholders_kept
 
 PORT = "5432"
 PASSWORD_VALUE = "{{ .password }}"
@@ -77,7 +78,8 @@ def connection_keys(entry: DatabaseEntry, endpoint: Endpoint) -> dict[str, str]:
     keys |= {"host": text(host), "port": PORT}
     if entry.has_password:
         database = "*" if entry.roleOnly else _in_pgpass(name)
-        fields = f"{_in_pgpass(host)}:{PORT}:{database}:{_in_pgpass(name)}"
+        pgpass_host = placeholders_kept(_in_pgpass, host)
+        fields = f"{pgpass_host}:{PORT}:{database}:{_in_pgpass(name)}"
         keys["pgpass"] = f"{text(fields)}:{PASSWORD_IN_PGPASS}\n"
     if not entry.roleOnly:
         keys |= {
@@ -117,14 +119,20 @@ def _in_url(name: str) -> str:
     return quote(name, safe="")
 
 
+def _host_in_url(host: str) -> str:
+    """Percent-encoded as a name is, but for Flux's placeholders (`${APP}-rw.db`):
+    Flux fills them in before anything reads the URI."""
+    return placeholders_kept(_in_url, host)
+
+
 def _uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
     user = text(_in_url(entry.name))
     userinfo = f"{user}:{PASSWORD_IN_USERINFO}" if entry.has_password else user
-    return f"postgresql://{userinfo}@{text(_in_url(host))}:{PORT}/{text(_in_url(entry.name))}"
+    return f"postgresql://{userinfo}@{text(_host_in_url(host))}:{PORT}/{text(_in_url(entry.name))}"
 
 
 def _jdbc_uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
     """CloudNativePG's form: the password, then the user, as query parameters."""
     password = f"password={PASSWORD_IN_QUERY}&" if entry.has_password else ""
     name = text(_in_url(entry.name))
-    return f"jdbc:postgresql://{text(_in_url(host))}:{PORT}/{name}?{password}user={name}"
+    return f"jdbc:postgresql://{text(_host_in_url(host))}:{PORT}/{name}?{password}user={name}"
