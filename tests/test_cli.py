@@ -9,6 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dbset_fn.krm import parse_resource_list, read_documents, write_documents
+from dbset_fn.krm.documents import as_document
+from dbset_fn.ownership import owner_of
 from golden_runner import case_input
 
 ROOT = Path(__file__).parent.parent
@@ -60,6 +63,74 @@ def test_standalone_output_is_stable_when_rendered_again(tmp_path: Path) -> None
     second = dbset_fn(str(SEED / "databaseset.yaml"), str(tmp_path / "rendered.yaml"))
 
     assert second.stdout == first.stdout
+
+
+def test_standalone_mode_leaves_another_sets_objects_as_they_came(tmp_path: Path) -> None:
+    """Files kpt rendered carry each object's file; rendering one set strips it from
+    the objects that set makes, and from nothing else."""
+    rendered = parse_resource_list((GOLDEN / "seed" / "expected.yaml").read_text())
+    package = tmp_path / "package.yaml"
+    package.write_text(write_documents(rendered.items))
+    other_set = tmp_path / "other-set.yaml"
+    other_set.write_text(
+        "apiVersion: dbset.krm.dev/v1alpha1\nkind: DatabaseSet\nmetadata:\n  name: other\n"
+        "spec:\n  cluster: {name: prod-pg17, namespace: postgres}\n  databases:\n"
+        "  - {name: reports, bitwardenPasswordId: 7f3c1a52-0000-4000-8000-000000000009}\n"
+    )
+
+    run = dbset_fn(str(other_set), str(package))
+
+    assert run.returncode == 0, run.stderr
+    seeds_objects = [item for item in rendered.items if owner_of(item) == "prod-databases"]
+    assert seeds_objects and all("config.kubernetes.io/path" in i.text for i in seeds_objects)
+    for item in seeds_objects:
+        assert as_document(item) in run.stdout.decode()
+
+
+def test_standalone_mode_reads_a_file_that_starts_with_a_yaml_directive(tmp_path: Path) -> None:
+    cluster = tmp_path / "cluster.yaml"
+    cluster.write_text("%YAML 1.2\n---\n" + (SEED / "cluster.yaml").read_text())
+
+    run = dbset_fn(str(SEED / "databaseset.yaml"), str(cluster))
+    as_written = dbset_fn(str(SEED / "databaseset.yaml"), str(SEED / "cluster.yaml"))
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == as_written.stdout
+
+
+def test_standalone_mode_reads_the_items_of_a_list_as_kubectl_writes_it(tmp_path: Path) -> None:
+    """`kubectl get -o yaml` writes a List: its items are the resources, each written
+    back as it came (the Cluster with the set's roles)."""
+    documents = read_documents((GOLDEN / "seed" / "input.yaml").read_text(), "input.yaml")
+    items = "".join(
+        "- " + as_document(item).replace("\n", "\n  ").removesuffix("  ") for item in documents
+    )
+    listed = tmp_path / "listed.yaml"
+    listed.write_text(
+        f'apiVersion: v1\nitems:\n{items}kind: List\nmetadata:\n  resourceVersion: ""\n'
+    )
+    one_by_one = tmp_path / "one-by-one.yaml"
+    one_by_one.write_text(write_documents(documents))
+
+    run = dbset_fn(str(GOLDEN / "seed" / "config.yaml"), str(listed))
+    expected = dbset_fn(str(GOLDEN / "seed" / "config.yaml"), str(one_by_one))
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == expected.stdout
+    assert "kind: List" not in run.stdout.decode()
+
+
+def test_a_tag_directive_is_refused_in_one_line(tmp_path: Path) -> None:
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("%TAG !e! tag:example.com,2026:\n---\n" + (SEED / "cluster.yaml").read_text())
+
+    run = dbset_fn(str(SEED / "databaseset.yaml"), str(tagged))
+
+    assert run.returncode == 1
+    assert run.stderr.decode() == (
+        f'error: {tagged}: the directive "%TAG !e! tag:example.com,2026:" must be a %YAML '
+        "directive; write tags out in full (!<tag:...>) instead of declaring them with %TAG\n"
+    )
 
 
 def test_standalone_mode_reports_problems_on_stderr_only() -> None:

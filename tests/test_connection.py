@@ -238,7 +238,9 @@ def test_text_in_a_template_comes_out_as_written(render_template) -> None:
     assert (secret["username"], secret["dbname"]) == (name, name)
     assert secret["host"] == "{{ .password }}-rw.ns{{"
     assert secret["pooler-host"] == "{{ .password }}-pooler.ns{{"
-    assert secret["uri"].endswith("@{{ .password }}-rw.ns{{:5432/%7B%7B%20.password%20%7D%7D")
+    assert secret["uri"].endswith(
+        "@%7B%7B%20.password%20%7D%7D-rw.ns%7B%7B:5432/%7B%7B%20.password%20%7D%7D"
+    )
     assert secret["pgpass"].startswith("{{ .password }}-rw.ns{{:5432:{{ .password }}:")
 
 
@@ -251,3 +253,15 @@ def test_the_secrets_annotations_come_out_as_written(render_template) -> None:
         if obj.kind == "ExternalSecret":
             annotations = obj.get("spec", "target", "template", "metadata", "annotations")
             assert render_template(annotations) == wanted
+
+
+def test_a_host_cannot_take_a_uri_elsewhere() -> None:
+    """Hosts are Kubernetes names, checked where the Cluster and Pooler are read; in a
+    URI they are escaped all the same, as the names are."""
+    entry = DatabaseEntry.model_validate({"name": "app"})
+    pooler = Pooler("p@evil.example:1/x?", transaction_mode=False)
+    keys = connection_keys(entry, Endpoint("pg", "ns", "cluster.local", pooler, "ns"))
+
+    assert urlsplit(keys["pooler-uri"]).netloc == "app@p%40evil.example%3A1%2Fx%3F.ns:5432"
+    jdbc = urlsplit(keys["pooler-jdbc-uri"].removeprefix("jdbc:"))
+    assert (jdbc.netloc, jdbc.path) == ("p%40evil.example%3A1%2Fx%3F.ns:5432", "/app")

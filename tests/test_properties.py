@@ -47,7 +47,8 @@ def items(draw: st.DrawFn) -> str:
     lines.append(f"kind: {draw(st.sampled_from(['ConfigMap', 'Deployment', 'Service', 'Widget']))}")
     metadata = [f"  name: {draw(scalars())}"]  # blocks of lines, in any order
     if draw(st.booleans()):
-        metadata.append(f"  namespace: {draw(scalars())}")
+        nulls = st.sampled_from(["null", "~", "Null", "NULL"])  # no namespace to Kubernetes
+        metadata.append(f"  namespace: {draw(st.one_of(scalars(), nulls))}")
     if draw(st.booleans()):
         labels = [f"    {key}: {draw(scalars())}" for key in draw(st.sets(words, max_size=3))]
         metadata.append("\n".join(["  labels:", *labels]))

@@ -199,3 +199,21 @@ def test_values_read_from_events_are_the_values_of_the_tree() -> None:
     assert len(documents) > 250
     for text in documents:
         assert outcome(parse_value, text) == outcome(from_tree, text)
+
+
+@pytest.mark.parametrize("null", ["null", "~", "Null", "NULL", "!!null ''"])
+def test_a_null_name_or_namespace_is_no_name_or_namespace(null: str) -> None:
+    """As Kubernetes reads `namespace: null`: not a namespace called "null", whether the
+    header is read from the text, from a parse, or from the values an edit made."""
+    from dbset_fn.krm.header import read_header
+    from dbset_fn.krm.objects import ENTRY, NEW
+
+    text = f"- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: {null}\n"
+    text += f"    namespace: {null}\n    annotations:\n      example.com/note: {null}\n"
+    parsed = Item(text, (0, len(text)), ENTRY, NEW)
+    edited = parsed.parse()
+    edited.set("data", "k", value="v")
+
+    for item in (parsed, edited.to_item()):
+        assert (item.name, item.namespace, item.annotations) == ("", "", {"example.com/note": ""})
+    assert read_header(text) in (None, parsed.header)

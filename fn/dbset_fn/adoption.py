@@ -47,19 +47,20 @@ class Adoption(NamedTuple):
     notes: dict[ObjectKey, str]  # an adopted ExternalSecret: why its generator stays
 
 
-def adoptable(generated: list[Generated], kept: list[Item]) -> Adoption:
+def adoptable(generated: list[Generated], kept: list[Item], applied: str) -> Adoption:
     """Only what a set would have generated, each object once: an object where a
     generated one goes (but not a Secret, or an ExternalSecret's Secret, holding more
     than the generated one writes, nor a Password an ExternalSecret that stays still
     uses), and the Password an adopted ExternalSecret used, renamed, where the
-    generated one uses a Password too."""
-    wanted = {key_of(new.obj): new.obj for new in generated}
+    generated one uses a Password too. Objects without a namespace are in applied (see
+    key_of)."""
+    wanted = {key_of(new.obj, applied): new.obj for new in generated}
     in_place = {
         key: obj
         for obj in kept
-        if (key := key_of(obj)) in wanted and not owner_of(obj) and not obj.is_local_config
+        if (key := key_of(obj, applied)) in wanted and not owner_of(obj) and not obj.is_local_config
     }
-    generators = _Generators.of(kept)
+    generators = _Generators.of(kept, applied)
     adoption = Adoption({}, {}, {})
     # Passwords last: whether one is still used depends on the ExternalSecrets adopted.
     for key, obj in sorted(in_place.items(), key=lambda pair: PASSWORD.of(pair[1])):
@@ -80,16 +81,18 @@ class _Generators(NamedTuple):
 
     passwords: dict[ObjectKey, Item]
     users: dict[ObjectKey, list[Item]]
+    applied: str  # where an object without a namespace is
 
     @classmethod
-    def of(cls, kept: list[Item]) -> _Generators:
-        passwords = {key_of(obj): obj for obj in kept if PASSWORD.of(obj)}
+    def of(cls, kept: list[Item], applied: str) -> _Generators:
+        passwords = {key_of(obj, applied): obj for obj in kept if PASSWORD.of(obj)}
         users: dict[ObjectKey, list[Item]] = {}
         for obj in kept:
             if EXTERNAL_SECRET.of(obj):
                 for name in _generators_named(obj):
-                    users.setdefault(_password_key(obj.namespace, name), []).append(obj)
-        return cls(passwords, users)
+                    key = _password_key(obj.namespace or applied, name)
+                    users.setdefault(key, []).append(obj)
+        return cls(passwords, users, applied)
 
     def keys_of(self, ref: dict[str, Any], namespace: str) -> list[str] | None:
         """The keys a Password gives: its spec.secretKeys, else "password"; None where
@@ -97,7 +100,7 @@ class _Generators(NamedTuple):
         name = ref.get("name")
         if not isinstance(name, str):
             return None
-        generator = self.passwords.get(_password_key(namespace, name))
+        generator = self.passwords.get(_password_key(namespace or self.applied, name))
         chosen = generator.get("spec", "secretKeys") if generator is not None else None
         if chosen is None:
             return ["password"]
@@ -208,7 +211,7 @@ def _used_by_others(
 ) -> str | None:
     """A Password that an ExternalSecret which stays uses is that ExternalSecret's too."""
     adopted = {id(obj) for obj in replaced.values()}
-    users = generators.users.get(key_of(password), [])
+    users = generators.users.get(key_of(password, generators.applied), [])
     staying = [obj for obj in users if id(obj) not in adopted]
     if not staying:
         return None
@@ -224,9 +227,10 @@ def _take_generator(
 ) -> None:
     """The Password an adopted ExternalSecret used goes with it, renamed to the set's
     Password in its namespace, unless it must stay; then a note says why."""
-    generator = generators.passwords.get(_password_key(old.namespace, _generator_of(old)))
+    namespace = old.namespace or generators.applied
+    generator = generators.passwords.get(_password_key(namespace, _generator_of(old)))
     new_name = _generator_of(wanted[key])
-    new_key = _password_key(old.namespace, new_name)
+    new_key = _password_key(namespace, new_name)
     if generator is None or owner_of(generator) or new_name is None or new_key not in wanted:
         return
     if new_key in adoption.replaced or new_key in adoption.refused:
@@ -263,20 +267,22 @@ def _password_key(namespace: str, name: str | None) -> ObjectKey:
 
 
 def adoption_results(
-    generated: list[Generated], adoption: Adoption, spec: Spec
+    generated: list[Generated], adoption: Adoption, spec: Spec, applied: str
 ) -> Iterator[Result]:
     """One info result per adopted object: what it became, and what changed in it."""
     for position, obj, *_ in generated:
-        old = adoption.replaced.get(key_of(obj))
+        key = key_of(obj, applied)
+        old = adoption.replaced.get(key)
         if old is None:
             continue
         entry = spec.databases[position]
-        became = "" if key_of(old) == key_of(obj) else f" as {obj.describe()}"
+        same = key_of(old, applied) == key
+        became = "" if same else f" as {obj.describe()}"
         message = (
             f"adopted {old.describe()}{became} for spec.databases[{position}] "
             f"({quoted(entry.name)}): {describe_changes(old.read(), obj.read())}"
         )
-        message += "".join(_notes(old, obj)) + adoption.notes.get(key_of(obj), "")
+        message += "".join(_notes(old, obj, same)) + adoption.notes.get(key, "")
         yield info(message, obj)
 
 
@@ -309,9 +315,10 @@ def _is_password(ref: dict[str, Any]) -> bool:
     return ref.get("kind") == PASSWORD.kind and group == PASSWORD.group
 
 
-def _notes(old: Item, new: Item) -> Iterator[str]:
-    """What the user should know beyond the fields: a Secret type kept, an owner
-    reference that would let a deletion take a generated password with it."""
+def _notes(old: Item, new: Item, same: bool) -> Iterator[str]:
+    """What the user should know beyond the fields: a Secret type kept, a password
+    generator renamed (same: new is old under its own name), an owner reference that
+    would let a deletion take a generated password with it."""
     kept_type = (
         new.get("spec", "target", "template", "type")
         if EXTERNAL_SECRET.of(new)
@@ -326,7 +333,7 @@ def _notes(old: Item, new: Item) -> Iterator[str]:
             "and render, then delete the Secret and this ExternalSecret in the cluster before "
             "applying, so that ESO writes the Secret anew (a generated password changes then)"
         )
-    if PASSWORD.of(new) and key_of(old) != key_of(new):
+    if PASSWORD.of(new) and not same:
         yield (
             "; ESO does not generate a password again for the new name, as the "
             "ExternalSecret using it has synced with refreshPolicy CreatedOnce"

@@ -126,12 +126,13 @@ def render_files(config_file: str, resource_files: list[str]) -> int:
 
 
 def render(config: Item, items: list[Item]) -> tuple[list[Item] | None, list[Result]]:
-    """The items with what the DatabaseSet makes of them, or None when it fails. Generated
-    objects lose the file annotations meant for kpt: nothing writes them to files."""
+    """The items with what the DatabaseSet makes of them, or None when it fails. The
+    objects it generated lose the file annotations meant for kpt: nothing writes them to
+    files. Every other object, another set's too, goes out as it came."""
     items, results = apply(process_database_set, ResourceList(items, config), DEBUG_VARIABLE)
     if has_errors(results):
         return None, results
-    return [_unplaced(item) if owner_of(item) else item for item in items], results
+    return [_unplaced(item) if owner_of(item) == config.name else item for item in items], results
 
 
 def _unplaced(item: Item) -> Item:

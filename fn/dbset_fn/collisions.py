@@ -50,29 +50,32 @@ def collisions(
     spec: Spec,
     set_name: str,
     not_adopted: Mapping[ObjectKey, str],
+    applied: str,
 ) -> Iterator[Result]:
     """Only objects where a generated one goes are indexed by name and file, and only
     objects of kinds that claim are read: a package can hold tens of thousands of
     others. not_adopted says why spec.adopt left alone an object where a generated one
-    goes."""
+    goes. Objects and claims are compared where they land: one without a namespace is
+    in applied (see key_of)."""
     others = [obj for obj in kept if obj.kind and not obj.is_local_config]
-    names = {key_of(new.obj) for new in generated}
+    names = {key_of(new.obj, applied) for new in generated}
     files = {(new.obj.path, new.obj.index) for new in generated}
-    by_key = {key: obj for obj in others if (key := key_of(obj)) in names}
+    by_key = {key: obj for obj in others if (key := key_of(obj, applied)) in names}
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
     by_claim = {
-        claim: obj
+        _landed(claim, applied): obj
         for obj in others
         if any(kind.of(obj) for kind in CLAIMING)
         for claim in claims_of(obj)
     }
-    for position, obj, claims, _ in generated:
+    for position, obj, written_claims, _ in generated:
         made = (
             f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for "
             f"spec.databases[{position}] ({quoted(spec.databases[position].name)})"
         )
-        if other := by_key.get(key_of(obj)):
-            why_not = not_adopted.get(key_of(obj))
+        claims = [_landed(claim, applied) for claim in written_claims]
+        if other := by_key.get(key_of(obj, applied)):
+            why_not = not_adopted.get(key_of(obj, applied))
             yield _in_the_way(other, f"{_whose(other)}, but {made}{_adopt(other, spec, why_not)}")
         elif claim := next((claim for claim in claims if claim in by_claim), None):
             other, (verb, fight) = by_claim[claim], _FIGHT[claim.what]
@@ -100,6 +103,10 @@ def _adopt(other: Item, spec: Spec, why_not: str | None) -> str:
     if owner_of(other) or spec.adopt:
         return "; rename or remove it"
     return "; rename or remove it, or set spec.adopt: true to take it over"
+
+
+def _landed(claim: Claim, applied: str) -> Claim:
+    return claim._replace(namespace=claim.namespace or applied)
 
 
 def _whose(obj: Item) -> str:

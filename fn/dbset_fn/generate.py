@@ -10,7 +10,7 @@ from .collisions import Generated
 from .kinds import EXTERNAL_SECRET, SECRET
 from .krm import Item
 from .model import DatabaseEntry, Spec
-from .ownership import OWNER, ObjectKey, placement
+from .ownership import OWNER, ObjectKey, landed, placement
 from .render import (
     Endpoint,
     Rendered,
@@ -31,12 +31,14 @@ def generate(
     endpoints: list[Endpoint],
     previous: dict[ObjectKey, Item],
     config_dir: str,
+    applied: str,
 ) -> Iterator[Generated]:
     """Per entry: its DatabaseRole (when roles are objects) and Database, its password
     generator, then its credentials in its Cluster's namespace and in the app's; each
     marked as the set's and placed in its file. Made fifty at a time, as text.
-    endpoints holds each entry's Cluster, by the entry's place."""
-    rendered = _placed(spec, set_name, endpoints, previous, config_dir)
+    endpoints holds each entry's Cluster, by the entry's place; previous the objects
+    an earlier run made, by key_of(obj, applied)."""
+    rendered = _placed(spec, set_name, endpoints, previous, config_dir, applied)
     while batch := list(itertools.islice(rendered, MADE_TOGETHER)):
         objects = Item.new([made.document for _, made in batch])
         for (position, made), obj in zip(batch, objects, strict=True):
@@ -49,6 +51,7 @@ def _placed(
     endpoints: list[Endpoint],
     previous: dict[ObjectKey, Item],
     config_dir: str,
+    applied: str,
 ) -> Iterator[tuple[int, Rendered]]:
     for position, (entry, endpoint) in enumerate(zip(spec.databases, endpoints, strict=True)):
         for made in _rendered_for(entry, spec, endpoint):
@@ -57,12 +60,13 @@ def _placed(
             if spec.commonLabels:
                 metadata["labels"] = metadata.get("labels", {}) | spec.commonLabels
             key = _key_of_document(document)
-            _keep_secret_type(document, previous.get(key))
+            before = previous.get(landed(key, applied))
+            _keep_secret_type(document, before)
             metadata["annotations"] = (
                 metadata.get("annotations", {})
                 | spec.commonAnnotations
                 | {OWNER: set_name}
-                | placement(key, previous.get(key), config_dir)
+                | placement(key, before, config_dir)
             )
             yield position, made
 

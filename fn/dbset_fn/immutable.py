@@ -22,14 +22,15 @@ _ON_A_CLUSTER = (DATABASE, DATABASE_ROLE)
 
 
 def immutable_changes(
-    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec
+    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec, applied: str
 ) -> Iterator[Result]:
+    """previous holds the set's objects of the input by key_of(obj, applied)."""
     earlier: dict[tuple[Kind, Any], Item] | None = None  # read only when an object is new
     for position, obj, *_ in generated:
         kind = next((kind for kind in GENERATED if kind.of(obj)), None)
         if kind is None:
             continue
-        before = previous.get(key_of(obj))
+        before = previous.get(key_of(obj, applied))
         entry = spec.databases[position]
         if before is None and kind in _ON_A_CLUSTER:
             earlier = _by_what_they_manage(previous.values()) if earlier is None else earlier

@@ -23,10 +23,11 @@ _GO_BRACES = '{{"{{"}}'  # how render/connection.py writes `{{` into template te
 
 
 def losses(
-    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec
+    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec, applied: str
 ) -> Iterator[Result]:
-    """Entries being dropped, objects pruned, and passwords replaced."""
-    made = {key_of(new.obj) for new in generated}
+    """Entries being dropped, objects pruned, and passwords replaced (previous holds the
+    set's objects of the input by key_of(obj, applied))."""
+    made = {key_of(new.obj, applied) for new in generated}
     pruned = [obj for key, obj in previous.items() if key not in made]
     yield from _dropped_entries(spec)
     entries = {entry.name: (position, entry) for position, entry in enumerate(spec.databases)}

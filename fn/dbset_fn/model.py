@@ -132,6 +132,15 @@ Label = Annotated[
     schema({"pattern": names.DNS1123_LABEL, "maxLength": 63}),
     rule(names.dns1123_label_problem),
 ]
+# A Cluster's name and namespace as the input writes them, Flux's placeholders and all.
+ClusterName = Annotated[
+    str,
+    schema({"pattern": names.SUBSTITUTED_SUBDOMAIN}),
+    rule(names.substituted_subdomain_problem),
+]
+ClusterNamespace = Annotated[
+    str, schema({"pattern": names.SUBSTITUTED_LABEL}), rule(names.substituted_label_problem)
+]
 Identifier = Annotated[
     str,
     schema(
@@ -185,12 +194,12 @@ Annotations = Annotated[dict[str, str], rule(_metadata_keys("annotation"))]
 class ClusterRef(Model):
     """Which CloudNativePG Cluster in the input the set extends."""
 
-    name: str | None = Field(
+    name: ClusterName | None = Field(
         None,
         description="The Cluster's metadata.name. Default: the only Cluster in the input.",
         examples=["prod-pg17"],
     )
-    namespace: str | None = Field(
+    namespace: ClusterNamespace | None = Field(
         None,
         description=(
             "The Cluster's metadata.namespace, to choose between Clusters of the same name. "
@@ -203,12 +212,25 @@ class ClusterRef(Model):
 class EntryClusterRef(Model):
     """Another CloudNativePG Cluster in the input, for one entry."""
 
-    name: str = Field(description="The Cluster's metadata.name.", examples=["vector-pg17"])
-    namespace: str | None = Field(
+    name: ClusterName = Field(description="The Cluster's metadata.name.", examples=["vector-pg17"])
+    namespace: ClusterNamespace | None = Field(
         None,
         description="The Cluster's metadata.namespace. Default: the set's Cluster's.",
         examples=["postgres"],
     )
+
+
+def _cluster_name_problem(value: Any) -> str | None:
+    """A Cluster named by its name alone; {name, namespace} has its fields' rules."""
+    return names.substituted_subdomain_problem(value) if isinstance(value, str) else None
+
+
+# The rule on the union, not on its string: inside a union, a rule's name would show in
+# the path of every error the union reports.
+EntryCluster = Annotated[
+    Annotated[str, schema({"pattern": names.SUBSTITUTED_SUBDOMAIN})] | EntryClusterRef | None,
+    rule(_cluster_name_problem),
+]
 
 
 class SecretStoreRef(Model):
@@ -478,7 +500,7 @@ class DatabaseEntry(Model):
         description="absent drops the database and the role (the entry stays until they are gone).",
         examples=["absent"],
     )
-    cluster: str | EntryClusterRef | None = Field(
+    cluster: EntryCluster = Field(
         None,
         description=(
             "Another Cluster in the input for this entry: its name (in the set's Cluster's "

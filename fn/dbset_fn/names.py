@@ -5,12 +5,16 @@ database). CloudNativePG quotes every identifier it writes into SQL, so any name
 PostgreSQL takes quoted works: `book-club`, `BookClub`. The objects made for it need
 Kubernetes names, which allow only lower-case letters, digits and '-'. Each rule
 returns the problem as text, or None, so the config model can phrase the error with
-the field and value.
+the field and value; object_name_problems applies Kubernetes' rules to an object of
+the input.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from .krm import Item, Result, error, quoted
 
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 RESERVED_ROLES = ("postgres", "streaming_replica")  # CloudNativePG's own
@@ -29,6 +33,15 @@ _DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|μs|ms|s|m|h)")
 _NANOSECONDS = {"ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 10**9}
 _NANOSECONDS |= {"m": 60 * 10**9, "h": 3600 * 10**9}
 MAX_GO_DURATION = 2**63 - 1  # nanoseconds in Go's time.Duration
+# Flux's post-build substitution fills `${var}` (or `${var:=default}`) into manifests
+# after they are rendered: a Cluster named `${APP}-postgres` is a name with a part to
+# come. Such a placeholder stands for letters and digits in the names read from the
+# input and in the Cluster reference that must match them.
+PLACEHOLDER = r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=][-a-z0-9]*)?\}"
+_END = rf"(?:[a-z0-9]|{PLACEHOLDER})"
+_PART = rf"{_END}(?:(?:[-a-z0-9]|{PLACEHOLDER})*{_END})?"
+SUBSTITUTED_LABEL = rf"^{_PART}$"
+SUBSTITUTED_SUBDOMAIN = rf"^{_PART}(?:\.{_PART})*$"
 RFC3339 = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
@@ -42,6 +55,7 @@ _GO_DURATION = re.compile(GO_DURATION)
 _LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
 _LABEL_VALUE = re.compile(r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?")
 _RFC3339 = re.compile(RFC3339)
+_PLACEHOLDER = re.compile(PLACEHOLDER)
 
 
 def identifier_problem(name: str) -> str | None:
@@ -104,6 +118,24 @@ def dns1123_subdomain_problem(value: str) -> str | None:
     return None
 
 
+def substituted_label_problem(value: str) -> str | None:
+    """A DNS-1123 label, or one once Flux fills in its placeholders."""
+    return dns1123_label_problem(_PLACEHOLDER.sub("x", value)) and dns1123_label_problem(value)
+
+
+def substituted_subdomain_problem(value: str) -> str | None:
+    """A DNS-1123 subdomain, or one once Flux fills in its placeholders."""
+    substituted = _PLACEHOLDER.sub("x", value)
+    return dns1123_subdomain_problem(substituted) and dns1123_subdomain_problem(value)
+
+
+def placeholders_kept(escape: Callable[[str], str], text: str) -> str:
+    """text escaped but for Flux's placeholders, which Flux must still find."""
+    parts = _PLACEHOLDER.split(text)
+    placeholders = [*_PLACEHOLDER.findall(text), ""]
+    return "".join(escape(part) + kept for part, kept in zip(parts, placeholders, strict=True))
+
+
 def duration_problem(value: str) -> str | None:
     """A duration Go's time.ParseDuration reads (ESO's refreshInterval is one)."""
     if not _GO_DURATION.fullmatch(value):
@@ -151,3 +183,22 @@ def label_value_problem(value: str) -> str | None:
             "letter or digit (or empty)"
         )
     return None
+
+
+def object_name_problems(obj: Item) -> list[Result]:
+    """An input object's name and namespace, where Kubernetes' rules for them must hold:
+    they go into hosts, URIs and pgpass lines, and an input not yet applied (or written
+    to break them) may hold anything."""
+    checks = [("metadata.name", obj.name, substituted_subdomain_problem)]
+    if obj.namespace:
+        checks.append(("metadata.namespace", obj.namespace, substituted_label_problem))
+    return [
+        error(
+            f"{field} {quoted(value)} of {obj.describe()} {problem}; fix the {obj.kind}'s file",
+            obj,
+            field_path=field,
+            current_value=value,
+        )
+        for field, value, rule in checks
+        if (problem := rule(value))
+    ]

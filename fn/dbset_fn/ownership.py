@@ -30,9 +30,19 @@ ObjectKey = tuple[str, str, str, str]
 GENERATED_SECRET_FIELDS = frozenset({"apiVersion", "kind", "metadata", "type", "stringData"})
 
 
-def key_of(obj: Item) -> ObjectKey:
-    """What makes two objects the same object: group, kind, namespace and name."""
-    return (obj.group, obj.kind, obj.namespace, obj.name)
+def key_of(obj: Item, applied: str) -> ObjectKey:
+    """What makes two objects the same object once applied: group, kind, namespace and
+    name, where an object without a namespace is in applied, the namespace the output
+    is applied to ("" where that is not known). So `Database app` of a Cluster without
+    a namespace and a hand-written `Database default/app` are one object when the
+    Cluster runs in default."""
+    return landed((obj.group, obj.kind, obj.namespace, obj.name), applied)
+
+
+def landed(key: ObjectKey, applied: str) -> ObjectKey:
+    """An object's key as written, with the namespace it lands in (see key_of)."""
+    group, kind, namespace, name = key
+    return (group, kind, namespace or applied, name)
 
 
 def owner_of(obj: Item) -> str:

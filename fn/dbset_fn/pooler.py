@@ -10,12 +10,15 @@ from __future__ import annotations
 from .kinds import POOLER
 from .krm import FUNCTION_CONFIG, Item, Result, error, quoted
 from .model import Connection
+from .names import object_name_problems
 from .render import Pooler
 
 
 def choose_pooler(
-    items: list[Item], cluster: Item, connection: Connection
+    items: list[Item], cluster: Item, connection: Connection, runs_in: str, applied: str
 ) -> tuple[Pooler | None, list[Result]]:
+    """The Cluster's Pooler among those that run where it runs (runs_in); a Pooler without
+    a namespace runs where the output is applied (applied, "" if not known)."""
     if not connection.usePooler:
         return None, []
     poolers = [
@@ -23,14 +26,14 @@ def choose_pooler(
         for obj in items
         if obj.is_kind(POOLER.api_version, POOLER.kind)
         and not obj.is_local_config
-        and obj.namespace == cluster.namespace
+        and (obj.namespace or applied) == runs_in
         and obj.get("spec", "cluster", "name") == cluster.name
     ]
     found = ", ".join(pooler.describe() for pooler in poolers) or "none"
     if connection.pooler is not None:
         named = [pooler for pooler in poolers if pooler.name == connection.pooler]
         if named:
-            return _pooler(named[0]), []
+            return _pooler(named[0])
         message = (
             f"spec.connection.pooler {quoted(connection.pooler)} must name a Pooler of "
             f"{cluster.describe()} in the input, but its Poolers are: {found}; name one of "
@@ -53,8 +56,12 @@ def choose_pooler(
             "spec.connection.usePooler to false"
         )
         return None, [error(message, FUNCTION_CONFIG, field_path="spec.connection.pooler")]
-    return (_pooler(read_write[0]) if read_write else None), []
+    return _pooler(read_write[0]) if read_write else (None, [])
 
 
-def _pooler(obj: Item) -> Pooler:
-    return Pooler(obj.name, obj.get("spec", "pgbouncer", "poolMode") == "transaction")
+def _pooler(obj: Item) -> tuple[Pooler | None, list[Result]]:
+    """The Pooler apps are told about: its name is their host, so it must be a name."""
+    problems = object_name_problems(obj)
+    if problems:
+        return None, problems
+    return Pooler(obj.name, obj.get("spec", "pgbouncer", "poolMode") == "transaction"), []

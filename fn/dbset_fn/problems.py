@@ -12,9 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from types import UnionType
+from typing import Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .krm import quoted
 from .model import EXPLAINED_FIELDS, DatabaseSet
@@ -87,7 +89,55 @@ def _step_into(value: Any, step: str | int) -> Any:
 
 def problems_of(error: ValidationError, values: dict[str, Any]) -> list[Problem]:
     """Every error pydantic found, as a Problem."""
-    return [_problem(detail, values) for detail in error.errors(include_url=False)]
+    details = _in_the_values_form(list(error.errors(include_url=False)))
+    return [_problem(detail, values) for detail in details]
+
+
+def _in_the_values_form(details: list[Any]) -> list[Any]:
+    """pydantic tries each form a field of several takes (an entry's cluster: a name, or
+    {name, namespace}) and reports every form's errors, each under the form's name. The
+    mistake is in the form the value has: the other forms' type errors go, and the
+    form's name leaves the path. A value of no form gets one error naming them all."""
+    fits: dict[tuple, bool] = {}
+    for detail in details:
+        if (step := _form_step(detail["loc"])) is not None:
+            location = tuple(detail["loc"][:step])
+            fits[location] = fits.get(location, False) or not _wrong_form(detail, step)
+    kept, merged = [], set()
+    for detail in details:
+        step = _form_step(detail["loc"])
+        if step is None:
+            kept.append(detail)
+            continue
+        location = tuple(detail["loc"][:step])
+        if fits[location] and not _wrong_form(detail, step):
+            kept.append({**detail, "loc": location + tuple(detail["loc"][step + 1 :])})
+        elif not fits[location] and location not in merged:
+            merged.add(location)
+            forms = [d["type"] for d in details if tuple(d["loc"][:step]) == location]
+            kept.append({"loc": location, "type": "union", "input": detail["input"], "ctx": forms})
+    return kept
+
+
+def _form_step(location: Location) -> int | None:
+    """Where in location a form's name is: right after a field of several forms."""
+    for step in range(1, len(location)):
+        if isinstance(location[step - 1], str) and _has_forms(location[:step]):
+            return step
+    return None
+
+
+def _has_forms(location: Location) -> bool:
+    model = model_at(location[:-1])
+    field = _field(model, str(location[-1])) if model else None
+    if field is None or get_origin(field.annotation) not in (Union, UnionType):
+        return False
+    return len([form for form in get_args(field.annotation) if form is not type(None)]) > 1
+
+
+def _wrong_form(detail: Any, step: int) -> bool:
+    """A form's error that says only that the value is not of that form."""
+    return len(detail["loc"]) == step + 1 and detail["type"] in _EXPECTED
 
 
 def _problem(detail: Any, values: dict[str, Any]) -> Problem:
@@ -107,6 +157,9 @@ def _problem(detail: Any, values: dict[str, Any]) -> Problem:
     if kind == "literal_error":
         expected = detail["ctx"]["expected"].replace("'", '"')
         return Problem(field, f"{where} must be {expected}, got {quoted(value)}", value)
+    if kind == "union":
+        forms = " or ".join(dict.fromkeys(_EXPECTED[form] for form in detail["ctx"]))
+        return Problem(field, f"{where} must be {forms}, got {quoted(value)} ({_type_of(value)})")
     if kind == "value_error":
         reason = str(detail["ctx"]["error"])
         return Problem(field, f"{where} {quoted(value)} {reason}", value)
@@ -172,9 +225,14 @@ def model_at(location: Location) -> type[BaseModel] | None:
             return None
         if isinstance(step, int):
             continue
-        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == step), None)
+        field = _field(model, step)
         model = _model_of(field.annotation) if field is not None else None
     return model
+
+
+def _field(model: type[BaseModel], name: str) -> FieldInfo | None:
+    """The field a YAML key names."""
+    return next((f for n, f in model.model_fields.items() if (f.alias or n) == name), None)
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:

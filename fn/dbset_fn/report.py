@@ -49,18 +49,23 @@ def entry_summaries(
 
 
 def missing_prerequisites(
-    items: Iterable[Item], generated: list[Generated], targets: list[Target], spec: Spec
+    items: Iterable[Item],
+    generated: list[Generated],
+    targets: list[Target],
+    spec: Spec,
+    applied: str,
 ) -> Iterator[Result]:
     """The secret stores the ExternalSecrets read through and the app namespaces they
-    go to, where the input does not hold them: the output works only once they exist."""
-    held = {(obj.kind, obj.namespace, obj.name) for obj in items if _prerequisite(obj)}
+    go to, where the input does not hold them: the output works only once they exist.
+    A SecretStore without a namespace is in applied (see ownership.key_of)."""
+    held = {(obj.kind, _landing(obj, applied), obj.name) for obj in items if _prerequisite(obj)}
     clusters = {target.endpoint.namespace for target in targets}
     apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters
     order = {position: i for i, (position, _) in enumerate(e for t in targets for e in t.entries)}
     stores: dict[tuple[str, str, str], Item] = {}
     for new in sorted(generated, key=lambda new: order[new.position]):  # Clusters in turn
         if new.reads:
-            namespace = new.obj.namespace if new.reads.kind == "SecretStore" else ""
+            namespace = _landing(new.obj, applied) if new.reads.kind == "SecretStore" else ""
             stores.setdefault((new.reads.kind, namespace, new.reads.name), new.obj)
     namespaces: dict[str, Item] = {}
     for _, obj, *_ in generated:
@@ -94,6 +99,11 @@ def missing_prerequisites(
 def _named(obj: Item) -> str:
     where = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
     return f"{obj.kind} {quoted(where)}"
+
+
+def _landing(obj: Item, applied: str) -> str:
+    """Where a namespaced object lands; a cluster-wide one has no namespace."""
+    return "" if obj.kind in ("ClusterSecretStore", "Namespace") else obj.namespace or applied
 
 
 def _prerequisite(obj: Item) -> bool:

@@ -8,12 +8,14 @@ any more is a target too, so that its roles are pruned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from .cluster import Entries, find_cluster
 from .kinds import CLUSTER
 from .krm import Item, Result, has_errors
 from .model import ClusterRef, EntryClusterRef, Spec
+from .names import object_name_problems
 from .ownership import read_record
 from .pooler import choose_pooler
 from .render import Endpoint
@@ -48,11 +50,16 @@ def targets_of(items: list[Item], spec: Spec, set_name: str) -> tuple[list[Targe
         entries.setdefault(id(cluster), []).append((position, entry))
     for cluster in _recorded(items, set_name):
         clusters.setdefault(id(cluster), cluster)
+    for cluster in clusters.values():
+        results += object_name_problems(cluster)
     if has_errors(results):
         return [], results
+    running = {key: _runs_in(cluster, refs.get(key)) for key, cluster in clusters.items()}
+    applied = _applied((cluster.namespace, running[key]) for key, cluster in clusters.items())
     targets = []
     for key, cluster in clusters.items():
-        endpoint, problems = _endpoint(items, cluster, refs.get(key), spec, home)
+        ref, runs_in = refs.get(key), running[key]
+        endpoint, problems = _endpoint(items, cluster, ref, spec, home, runs_in, applied)
         results += problems
         targets.append(Target(cluster, entries.get(key, []), endpoint))
     return targets, results
@@ -81,20 +88,40 @@ def _recorded(items: list[Item], set_name: str) -> list[Item]:
     return found
 
 
+def applied_namespace(targets: list[Target]) -> str:
+    """The namespace the output is applied to, where objects without one land."""
+    return _applied((target.cluster.namespace, target.endpoint.namespace) for target in targets)
+
+
+def _applied(places: Iterable[tuple[str, str]]) -> str:
+    """From each Cluster's namespace as written and the one it runs in: a Cluster
+    without a namespace runs where the output is applied, so that is where every
+    object without one lands. Where each Cluster has its own it is not known: "",
+    and an object without a namespace is the same only as another without one."""
+    return next((runs_in for written, runs_in in places if not written), "")
+
+
+def _runs_in(cluster: Item, ref: ClusterRef | EntryClusterRef | None) -> str:
+    """A Cluster without a namespace runs in the one its reference names, or default."""
+    return cluster.namespace or (ref.namespace if ref else None) or "default"
+
+
 def _endpoint(
     items: list[Item],
     cluster: Item,
     ref: ClusterRef | EntryClusterRef | None,
     spec: Spec,
     home: Item,
+    runs_in: str,
+    applied: str,
 ) -> tuple[Endpoint, list[Result]]:
-    """Where the Cluster answers: a Cluster without a namespace runs in the one its
-    reference names, or default. spec.connection.pooler names a Pooler of the set's
+    """Where the Cluster answers. spec.connection.pooler names a Pooler of the set's
     Cluster; another Cluster gets its own default."""
     connection = spec.connection
     if cluster is not home:
         connection = connection.model_copy(update={"pooler": None})
-    pooler, problems = choose_pooler(items, cluster, connection) if ref else (None, [])
-    runs_in = cluster.namespace or (ref.namespace if ref else None) or "default"
+    pooler, problems = (
+        choose_pooler(items, cluster, connection, runs_in, applied) if ref else (None, [])
+    )
     domain = connection.clusterDomain
     return Endpoint(cluster.name, runs_in, domain, pooler, cluster.namespace), problems

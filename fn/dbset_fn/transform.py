@@ -23,7 +23,7 @@ from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
 from .render import Endpoint
 from .report import entry_summaries, missing_prerequisites
-from .targets import Target, targets_of
+from .targets import Target, applied_namespace, targets_of
 
 
 def transform(
@@ -35,6 +35,7 @@ def transform(
     without an earlier path are placed under it.
     """
     targets, results = targets_of(items, spec, set_name)
+    applied = applied_namespace(targets)
     results += list(copies_out_of_reach(targets, spec))
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
@@ -48,25 +49,25 @@ def transform(
         )
         extended[id(target.cluster)] = new
         results += problems
-    previous = {key_of(obj): obj for obj in owned}
+    previous = {key_of(obj, applied): obj for obj in owned}
     kept = [extended.get(id(obj), obj) for obj in items if owner_of(obj) != set_name]
     endpoints = _endpoints_of_entries(targets, len(spec.databases))
-    generated = list(generate(spec, set_name, endpoints, previous, config_dir))
-    adoption = adoptable(generated, kept) if spec.adopt else Adoption({}, {}, {})
+    generated = list(generate(spec, set_name, endpoints, previous, config_dir, applied))
+    adoption = adoptable(generated, kept, applied) if spec.adopt else Adoption({}, {}, {})
     if adoption.replaced:  # generated again, each in the place of what it replaces
         adopted = {id(obj) for obj in adoption.replaced.values()}
         kept = [obj for obj in kept if id(obj) not in adopted]
         previous |= adoption.replaced
-        generated = list(generate(spec, set_name, endpoints, previous, config_dir))
-    claims = managed_role_claims(targets, spec)
-    results += collisions(generated, claims, kept, spec, set_name, adoption.refused)
-    results += immutable_changes(generated, previous, spec)
+        generated = list(generate(spec, set_name, endpoints, previous, config_dir, applied))
+    claims = managed_role_claims(targets, spec, applied)
+    results += collisions(generated, claims, kept, spec, set_name, adoption.refused, applied)
+    results += immutable_changes(generated, previous, spec, applied)
     if has_errors(results):
         return items, failed(results)
-    results += adoption_results(generated, adoption, spec)
+    results += adoption_results(generated, adoption, spec, applied)
     results += entry_summaries(generated, targets, spec)
-    results += missing_prerequisites(items, generated, targets, spec)
-    results += losses(generated, previous, spec)
+    results += missing_prerequisites(items, generated, targets, spec, applied)
+    results += losses(generated, previous, spec, applied)
     return kept + [new.obj for new in generated], warnings_first(results)
 
 
@@ -125,12 +126,13 @@ def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
             )
 
 
-def managed_role_claims(targets: list[Target], spec: Spec) -> Iterator[RoleClaim]:
+def managed_role_claims(targets: list[Target], spec: Spec, applied: str) -> Iterator[RoleClaim]:
     """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
-    object managing one of them would fight the Cluster over it."""
+    object managing one of them would fight the Cluster over it (applied: where a
+    Cluster without a namespace runs)."""
     if spec.roleOutput != "managedRoles":
         return
     for cluster, entries, _ in targets:
         for position, entry in entries:
-            claim = role_claim(cluster.namespace, cluster.name, entry.name)
+            claim = role_claim(cluster.namespace or applied, cluster.name, entry.name)
             yield RoleClaim(position, claim, cluster)

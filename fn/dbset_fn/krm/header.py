@@ -12,9 +12,10 @@ The grammar read, by indentation; blank and comment lines are skipped everywhere
     deeper    lines under any other key: skipped unread
 
 A key is plain, or quoted without escapes. A value read is plain, or quoted without
-escapes, on one line (a comment may follow). Anything else where the header lies, a
-value going on over lines, a flow collection, a tag or an anchor, a tab or a carriage
-return, makes the header unreadable (None), and the item is parsed instead.
+escapes, on one line (a comment may follow); a plain null (`null`, `~`) reads as no
+value, "", as Kubernetes reads it. Anything else where the header lies, a value going
+on over lines, a flow collection, a tag or an anchor, a tab or a carriage return,
+makes the header unreadable (None), and the item is parsed instead.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .yaml12 import mapping_value
+from .yaml12 import NULL, mapping_value, plain_scalar_tag
 
 Span = tuple[int, int]
 """Where a part of a text is: its start and its end."""
@@ -157,7 +158,10 @@ class _Reader:
             return key, double
         if single is not None:
             return key, single.replace("''", "'")
-        return (key, word) if word is not None else _plain(key, other)
+        if word is None and not _reads_as_itself(other):
+            return None
+        text = word if word is not None else other
+        return key, "" if plain_scalar_tag(text) == NULL else text
 
     def header(self) -> Header | None:
         metadata = self.metadata
@@ -228,13 +232,11 @@ def _inside(start: int, spans: Sequence[Span]) -> bool:
     return any(span_start < start < span_end for span_start, span_end in spans)
 
 
-def _plain(key: str, text: str) -> tuple[str, str] | None:
-    """A plain scalar as its value, if text is one that reads as itself on one line."""
+def _reads_as_itself(text: str) -> bool:
+    """Whether text is a plain scalar that reads as itself on one line."""
     if text.startswith(_NOT_PLAIN_START) or ": " in text or text.endswith(":"):
-        return None
-    if text[0] in "-?" and text[1:2] in ("", " "):
-        return None
-    return key, text
+        return False
+    return not (text[0] in "-?" and text[1:2] in ("", " "))
 
 
 def _unquoted(text: str) -> str:
@@ -247,10 +249,11 @@ def _unquoted(text: str) -> str:
 
 
 def header_of(node: Node) -> Header:
-    """The header of a parsed item: scalars' texts, as the text reader reads them."""
+    """The header of a parsed item: scalars' texts, as the text reader reads them (a
+    null as "")."""
 
     def string(value: Node | None) -> str:
-        return value.value if isinstance(value, ScalarNode) else ""
+        return value.value if isinstance(value, ScalarNode) and value.tag != NULL else ""
 
     if not isinstance(node, MappingNode):
         return Header("", "", "", "", ())
@@ -263,7 +266,7 @@ def header_of(node: Node) -> Header:
         string(mapping_value(metadata, "name")),
         string(mapping_value(metadata, "namespace")),
         [
-            (key.value, value.value)
+            (key.value, string(value))
             for key, value in pairs
             if isinstance(key, ScalarNode) and isinstance(value, ScalarNode)
         ],

@@ -381,13 +381,16 @@ def _value_of(written: str) -> Any:
 
 def _header_of_value(value: Mapping[str, Any]) -> Header | None:
     """The header of a resource given as its values; None where a field of it is not a
-    string (a header holds the text a scalar is written as)."""
+    string (a header holds the text a scalar is written as). A null is "", as in the
+    header read from text: Kubernetes reads `namespace: null` as no namespace."""
     metadata = value.get("metadata") or {}
     annotations = metadata.get("annotations") or {}
     if not isinstance(metadata, dict) or not isinstance(annotations, dict):
         return None
-    fields = [value.get("apiVersion", ""), value.get("kind", "")]
-    fields += [metadata.get("name", ""), metadata.get("namespace", "")]
+    fields = [value.get("apiVersion"), value.get("kind")]
+    fields += [metadata.get("name"), metadata.get("namespace")]
+    fields = ["" if field is None else field for field in fields]
+    annotations = {key: "" if text is None else text for key, text in annotations.items()}
     strings = [*fields, *annotations, *annotations.values()]
     if not all(type(field) is str for field in strings):
         return None

@@ -98,18 +98,28 @@ def _from_whole(text: str) -> ResourceList:
         nodes = items_node.value
     else:
         raise YamlError("ResourceList items must be a list")
-    items, problems = [], []
-    spans = _entry_spans(text, items_node, nodes)
-    column = items_node.start_mark.column if spans else 0
-    for position, node in enumerate(nodes):
-        where = f"ResourceList items[{position}]"
-        if not isinstance(node, MappingNode):  # kept as it is, to go back out as it came
-            problems.append(error(f"{where} must be a mapping (a resource), not {_kind(node)}"))
-        item = _item_of(text, spans[position], column, node, position) if spans else None
-        items.append(item or _item_of_node(node, ITEMS, position))
+    problems = [  # such an item is kept as it is, to go back out as it came
+        error(f"ResourceList items[{position}] must be a mapping (a resource), not {_kind(node)}")
+        for position, node in enumerate(nodes)
+        if not isinstance(node, MappingNode)
+    ]
+    items = sequence_items(text, items_node, nodes, ITEMS)
     config_node = _function_config_node(root)
     function_config = None if config_node is None else _item_of_node(config_node, CONFIG_ORIGIN, 0)
     return ResourceList(items, function_config, problems, _received_results(root))
+
+
+def sequence_items(text: str, sequence: Node | None, nodes: list[Node], places: str) -> list[Item]:
+    """The entries of a sequence in text (a ResourceList's items, a List's) as items:
+    each as its text where that reads alone as in the whole, else written out from its
+    node. places names them for messages: "ResourceList items[{}]"."""
+    spans = _entry_spans(text, sequence, nodes) if sequence is not None else None
+    column = sequence.start_mark.column if sequence is not None and spans else 0
+    return [
+        (_item_of(text, spans[position], column, node, places, position) if spans else None)
+        or _item_of_node(node, places, position)
+        for position, node in enumerate(nodes)
+    ]
 
 
 def _kind(node: Node) -> str:
@@ -146,12 +156,12 @@ _DASH_LINES: dict[int, re.Pattern[str]] = {}
 
 
 def _item_of(
-    text: str, span: tuple[int, int], column: int, node: Node, position: int
+    text: str, span: tuple[int, int], column: int, node: Node, places: str, position: int
 ) -> Item | None:
     """An item from a whole parse as its text, where that reads alone as it did in the
-    whole (it holds no alias into another item). Entries indented under `items:` are
+    whole (it holds no alias into another item). Entries indented under their key are
     moved to column 0, as an item is written."""
-    origin = Origin(ITEMS, position, text, span[0])
+    origin = Origin(places, position, text, span[0])
     source, own = text, span
     if column:
         source = _dedented(text[span[0] : span[1]], column)

@@ -8,9 +8,10 @@ from any namespace, and the Pooler's address when there is one.
 The password is only known to ESO, so the keys holding it are Go templates that ESO's
 template engine (v2: Go's text/template with Sprig) renders, and every key of a
 template is one: literal text in them is escaped for Go (`{{` starts an action).
-Names and the password are escaped where they land: percent-encoded in URIs (libpq
-and pgjdbc decode them), `\\` and `:` escaped in a pgpass line. So any name
-PostgreSQL takes and any password work.
+Names, hosts and the password are escaped where they land: percent-encoded in URIs
+(libpq and pgjdbc decode them), `\\` and `:` escaped in a pgpass line. So any name
+PostgreSQL takes and any password work; hosts are Kubernetes names, checked where
+they are read, and escaped all the same.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from ..model import DatabaseEntry
+from ..names import placeholders_kept
 
 PORT = "5432"
 PASSWORD_VALUE = "{{ .password }}"
@@ -76,7 +78,8 @@ def connection_keys(entry: DatabaseEntry, endpoint: Endpoint) -> dict[str, str]:
     keys |= {"host": text(host), "port": PORT}
     if entry.has_password:
         database = "*" if entry.roleOnly else _in_pgpass(name)
-        fields = f"{_in_pgpass(host)}:{PORT}:{database}:{_in_pgpass(name)}"
+        pgpass_host = placeholders_kept(_in_pgpass, host)
+        fields = f"{pgpass_host}:{PORT}:{database}:{_in_pgpass(name)}"
         keys["pgpass"] = f"{text(fields)}:{PASSWORD_IN_PGPASS}\n"
     if not entry.roleOnly:
         keys |= {
@@ -116,14 +119,20 @@ def _in_url(name: str) -> str:
     return quote(name, safe="")
 
 
+def _host_in_url(host: str) -> str:
+    """Percent-encoded as a name is, but for Flux's placeholders (`${APP}-rw.db`):
+    Flux fills them in before anything reads the URI."""
+    return placeholders_kept(_in_url, host)
+
+
 def _uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
     user = text(_in_url(entry.name))
     userinfo = f"{user}:{PASSWORD_IN_USERINFO}" if entry.has_password else user
-    return f"postgresql://{userinfo}@{text(host)}:{PORT}/{text(_in_url(entry.name))}"
+    return f"postgresql://{userinfo}@{text(_host_in_url(host))}:{PORT}/{text(_in_url(entry.name))}"
 
 
 def _jdbc_uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
     """CloudNativePG's form: the password, then the user, as query parameters."""
     password = f"password={PASSWORD_IN_QUERY}&" if entry.has_password else ""
     name = text(_in_url(entry.name))
-    return f"jdbc:postgresql://{text(host)}:{PORT}/{name}?{password}user={name}"
+    return f"jdbc:postgresql://{text(_host_in_url(host))}:{PORT}/{name}?{password}user={name}"
