@@ -5,13 +5,16 @@ of the fidelity corpus (`=`, custom tags) and has no CRD for it anyway, so only 
 CloudNativePG and External Secrets objects are handed to it, and of a golden case
 only those the function made or changed: an object that passes through as its input
 held it is the user's (some cases hold invalid ones on purpose, a Cluster without a
-name among them).
+name among them). Flux's `${VAR}` and `${VAR:=default}` placeholders, which names may
+hold and Flux fills in before it applies, are filled in the same way first: with the
+default, or with the variable's name as a Kubernetes name (`${APP}` -> `app`).
 
 usage: python3 .ci/validate_outputs.py VALIDATE_CRD.py
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +25,7 @@ CRD_GROUPS = ("postgresql.cnpg.io", "external-secrets.io", "generators.external-
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = ROOT / "examples"
+FLUX_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?\}")
 
 
 def outputs() -> dict[str, list[Item]]:
@@ -54,6 +58,13 @@ def from_files(*paths: Path) -> list[Item]:
     return [item for path in paths for item in read_documents(path.read_text(), path.name)]
 
 
+def as_flux_applies(text: str) -> str:
+    return FLUX_VARIABLE.sub(
+        lambda match: match[2] if match[2] is not None else match[1].lower().replace("_", "-"),
+        text,
+    )
+
+
 def main(validator: str) -> int:
     if not Path(validator).is_file():
         print(f"error: the CRD validator {validator} is not there", file=sys.stderr)
@@ -63,7 +74,7 @@ def main(validator: str) -> int:
         objects = [item for item in items if item.group in CRD_GROUPS]
         run = subprocess.run(
             [sys.executable, validator],
-            input=write_documents(objects),
+            input=as_flux_applies(write_documents(objects)),
             capture_output=True,
             text=True,
         )

@@ -204,6 +204,8 @@ WRITTEN_CLUSTERS = {
     "comment-after-dash": CLUSTER
     + "    managed:\n      roles:\n      - # written by hand\n        name: app\n",
     "roles-flow-in-flow": CLUSTER + "    managed: {roles: [ {name: app} , {name: reader} ]}\n",
+    "nan-in-it": CLUSTER  # a NaN is never equal to itself, yet the edit reads back as meant
+    + "    postgresql:\n      parameters:\n        autovacuum_vacuum_scale_factor: .NaN\n",
     "all-flow": CLUSTER.replace(
         "  metadata:\n    name: prod-pg17\n    namespace: postgres\n  spec:\n    instances: 1\n",
         "  metadata: {name: prod-pg17, namespace: postgres}\n  spec: {instances: 1}\n",
