@@ -34,6 +34,8 @@ def immutable_changes(
         entry = spec.databases[position]
         if before is None and kind in _ON_A_CLUSTER:
             earlier = _by_what_they_manage(previous.values()) if earlier is None else earlier
+            if not earlier:  # a first render: nothing can have moved
+                continue
             moved_from = earlier.get((kind, _value(obj.read(), "spec.name")))
             if moved_from is not None:  # from a Cluster in another namespace
                 yield _moved(moved_from, obj, position, entry.name)

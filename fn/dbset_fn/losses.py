@@ -175,7 +175,8 @@ def _new_passwords(
 ) -> Iterator[Result]:
     """A role whose password comes from elsewhere than before gets a new one: a store's
     other entry, or a new generating ExternalSecret (each one generates anew)."""
-    old, new = _password_sources(before), _password_sources(after)
+    old = _password_sources(before)
+    new = _password_sources(after) if old else {}  # a first render replaces no password
     warned: set[str] = set()
     for (namespace, role), source in new.items():
         if old.get((namespace, role), source) == source or role in warned:
