@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from dbset_fn.krm import parse_resource_list, read_documents, write_documents
 from dbset_fn.krm.documents import as_document
-from dbset_fn.ownership import owner_of
+from dbset_fn.plan.ownership import owner_of
 from golden_runner import case_input
 
 ROOT = Path(__file__).parent.parent

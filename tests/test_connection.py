@@ -24,10 +24,10 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
 import yaml
+from dbset_fn.config.model import DatabaseEntry
+from dbset_fn.config.names import kubernetes_name
+from dbset_fn.kinds.connection import Endpoint, PoolerService, connection_keys
 from dbset_fn.krm import parse_resource_list
-from dbset_fn.model import DatabaseEntry
-from dbset_fn.names import kubernetes_name
-from dbset_fn.render.connection import Endpoint, Pooler, connection_keys
 from e2e import ROOT, needs
 from golden_runner import GOLDEN
 
@@ -232,7 +232,7 @@ def test_text_in_a_template_comes_out_as_written(render_template) -> None:
     as Go, even where it holds `{{` (Kubernetes names cannot, so this one is made up)."""
     name = "{{ .password }}"
     entry = DatabaseEntry.model_validate({"name": name, "bitwardenPasswordId": "id"})
-    pooler = Pooler("{{ .password }}-pooler", transaction_mode=False)
+    pooler = PoolerService("{{ .password }}-pooler", transaction_mode=False)
     endpoint = Endpoint("{{ .password }}", "ns{{", "cluster.local", pooler, "ns{{")
     secret = render_template(connection_keys(entry, endpoint))
     assert (secret["username"], secret["dbname"]) == (name, name)
@@ -259,7 +259,7 @@ def test_a_host_cannot_take_a_uri_elsewhere() -> None:
     """Hosts are Kubernetes names, checked where the Cluster and Pooler are read; in a
     URI they are escaped all the same, as the names are."""
     entry = DatabaseEntry.model_validate({"name": "app"})
-    pooler = Pooler("p@evil.example:1/x?", transaction_mode=False)
+    pooler = PoolerService("p@evil.example:1/x?", transaction_mode=False)
     keys = connection_keys(entry, Endpoint("pg", "ns", "cluster.local", pooler, "ns"))
 
     assert urlsplit(keys["pooler-uri"]).netloc == "app@p%40evil.example%3A1%2Fx%3F.ns:5432"

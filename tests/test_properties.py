@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import string
 
+from dbset_fn.config.names import RESERVED_DATABASES, RESERVED_ROLES, kubernetes_name
 from dbset_fn.function import process_database_set
 from dbset_fn.krm import parse_resource_list, process, yaml12
 from dbset_fn.krm.header import header_of, read_header
-from dbset_fn.names import RESERVED_DATABASES, RESERVED_ROLES, kubernetes_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from resource_lists import CLUSTER

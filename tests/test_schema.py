@@ -17,11 +17,11 @@ import pytest
 import yaml
 from dbset_fn import __version__
 from dbset_fn.cli import main
-from dbset_fn.config import load_database_set
-from dbset_fn.docs import explain
+from dbset_fn.config.explain import explain
+from dbset_fn.config.load import load_database_set
+from dbset_fn.config.problems import InvalidConfig
 from dbset_fn.krm import Item, Origin
 from dbset_fn.krm.objects import DOCUMENT
-from dbset_fn.problems import InvalidConfig
 from e2e import EXAMPLES, ROOT
 from jsonschema import Draft202012Validator
 

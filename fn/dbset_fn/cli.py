@@ -11,6 +11,7 @@ import sys
 import textwrap
 
 from . import __version__
+from .config.schema import json_schema_text
 from .function import process_database_set
 from .krm import (
     Item,
@@ -23,10 +24,8 @@ from .krm import (
     run_function,
     write_documents,
 )
-from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
 from .krm.run import decode
-from .ownership import owner_of
-from .schema import json_schema_text
+from .plan.ownership import owner_of
 
 DEBUG_VARIABLE = "DBSET_FN_DEBUG"
 
@@ -43,7 +42,7 @@ dbset-fn schema                           the DatabaseSet's JSON Schema, for edi
 def _help() -> str:
     """The --help text (and `kpt fn doc`'s): usage, the fields, an example. Made from
     the model only when asked for: the KRM function never needs it."""
-    from .docs import MINIMAL_EXAMPLE, fields_at_a_glance
+    from .config.explain import MINIMAL_EXAMPLE, fields_at_a_glance
 
     return (
         "Give every app its own CloudNativePG database, owner role and credentials.\n\n"
@@ -84,7 +83,7 @@ def _command(arguments: list[str]) -> int:
         sys.stdout.write(f"dbset-fn {__version__}\n")
         return 0
     if first == "explain" and len(rest) <= 1:
-        from .docs import explain
+        from .config.explain import explain
 
         try:
             sys.stdout.write(explain(rest[0] if rest else ""))
@@ -132,15 +131,7 @@ def render(config: Item, items: list[Item]) -> tuple[list[Item] | None, list[Res
     items, results = apply(process_database_set, ResourceList(items, config), DEBUG_VARIABLE)
     if has_errors(results):
         return None, results
-    return [_unplaced(item) if owner_of(item) == config.name else item for item in items], results
-
-
-def _unplaced(item: Item) -> Item:
-    """A generated object without the file annotations meant for kpt."""
-    obj = item.parse()
-    for key in (PATH, INDEX, INTERNAL_PATH, INTERNAL_INDEX):
-        obj.delete("metadata", "annotations", key)
-    return obj.to_item()
+    return [item.unplaced() if owner_of(item) == config.name else item for item in items], results
 
 
 def _documents(name: str) -> list[Item]:

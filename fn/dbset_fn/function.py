@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 
-from .config import load_database_set
+from .config.load import load_database_set
+from .config.problems import InvalidConfig
 from .krm import Item, Result, error
-from .problems import InvalidConfig
-from .transform import transform
+from .plan.transform import transform
 
 
 def process_database_set(

@@ -6,7 +6,15 @@ It knows nothing about databases; the DatabaseSet function is written on top of 
 from .documents import read_documents, write_documents
 from .edits import CannotEdit
 from .messages import quoted
-from .objects import Item, KubeObject, Origin
+from .objects import (
+    LOCAL_CONFIG,
+    ORCHESTRATOR_PREFIXES,
+    Item,
+    KubeObject,
+    Origin,
+    is_orchestrator_annotation,
+    placement,
+)
 from .resource_list import ResourceList, parse_resource_list
 from .results import FUNCTION_CONFIG, Result, error, has_errors, info, warning
 from .run import Outcome, Processor, apply, process, run_function
@@ -14,6 +22,8 @@ from .yaml12 import YamlError
 
 __all__ = [
     "FUNCTION_CONFIG",
+    "LOCAL_CONFIG",
+    "ORCHESTRATOR_PREFIXES",
     "CannotEdit",
     "Item",
     "KubeObject",
@@ -27,7 +37,9 @@ __all__ = [
     "error",
     "has_errors",
     "info",
+    "is_orchestrator_annotation",
     "parse_resource_list",
+    "placement",
     "process",
     "quoted",
     "read_documents",

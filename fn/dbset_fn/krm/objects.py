@@ -156,9 +156,7 @@ class Item:
     def orchestrator_annotations(self) -> dict[str, str]:
         """What kpt and kustomize track the object by: path, index, ids."""
         return {
-            key: value
-            for key, value in self.annotations.items()
-            if key.startswith(ORCHESTRATOR_PREFIXES) and key != LOCAL_CONFIG
+            key: value for key, value in self.annotations.items() if is_orchestrator_annotation(key)
         }
 
     @property
@@ -170,6 +168,13 @@ class Item:
     def index(self) -> str:
         header = self.header
         return header.annotation(INTERNAL_INDEX) or header.annotation(INDEX, "0")
+
+    def unplaced(self) -> Item:
+        """The object without the file annotations that place it for kpt."""
+        obj = self.parse()
+        for key in (PATH, INDEX, INTERNAL_PATH, INTERNAL_INDEX):
+            obj.delete("metadata", "annotations", key)
+        return obj.to_item()
 
     def describe(self) -> str:
         """How a user finds the object: kind, namespace/name, and its file if known."""
@@ -326,6 +331,25 @@ class KubeObject:
 
 
 _MISSING = object()
+
+
+def placement(previous: Item | None, default_path: str) -> dict[str, str]:
+    """The annotations that give a new object the file kpt writes it to: that of the
+    object it replaces, or default_path.
+
+    previous's kpt and kustomize annotations (ids included) are carried over, so kpt
+    keeps the comments a user wrote into the file of an object made anew.
+    """
+    carried = previous.orchestrator_annotations if previous is not None else {}
+    path = previous.path if previous is not None and previous.path else None
+    index = previous.index if path else "0"
+    path = path or default_path
+    return {**carried, PATH: path, INDEX: index, INTERNAL_PATH: path, INTERNAL_INDEX: index}
+
+
+def is_orchestrator_annotation(key: str) -> bool:
+    """Whether an annotation only says where an orchestrator keeps the object."""
+    return key.startswith(ORCHESTRATOR_PREFIXES) and key != LOCAL_CONFIG
 
 
 def _same(read: Any, meant: Any) -> bool:

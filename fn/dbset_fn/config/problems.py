@@ -18,8 +18,8 @@ from typing import Any, NamedTuple, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from .krm import quoted
-from .model import EXPLAINED_FIELDS, DatabaseSet
+from ..krm import quoted
+from .model import EXPLAINED_FIELDS, DatabaseSet, yaml_names
 
 Location = Sequence[str | int]
 
@@ -244,11 +244,6 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
-
-
-def yaml_names(model: type[BaseModel]) -> list[str]:
-    """A model's fields as YAML names them, in order."""
-    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 def _type_of(value: Any) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .krm import Item, Result, error, quoted
+from ..krm import Item, Result, error, quoted
 
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 RESERVED_ROLES = ("postgres", "streaming_replica")  # CloudNativePG's own

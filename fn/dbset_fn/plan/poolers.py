@@ -7,16 +7,16 @@ Pooler of the Cluster can be picked by name.
 
 from __future__ import annotations
 
-from .kinds import POOLER
-from .krm import FUNCTION_CONFIG, Item, Result, error, quoted
-from .model import Connection
-from .names import object_name_problems
-from .render import Pooler
+from ..config.model import Connection
+from ..config.names import object_name_problems
+from ..kinds.base import POOLER
+from ..kinds.connection import PoolerService
+from ..krm import FUNCTION_CONFIG, Item, Result, error, quoted
 
 
 def choose_pooler(
     items: list[Item], cluster: Item, connection: Connection, runs_in: str, applied: str
-) -> tuple[Pooler | None, list[Result]]:
+) -> tuple[PoolerService | None, list[Result]]:
     """The Cluster's Pooler among those that run where it runs (runs_in); a Pooler without
     a namespace runs where the output is applied (applied, "" if not known)."""
     if not connection.usePooler:
@@ -59,9 +59,9 @@ def choose_pooler(
     return _pooler(read_write[0]) if read_write else (None, [])
 
 
-def _pooler(obj: Item) -> tuple[Pooler | None, list[Result]]:
+def _pooler(obj: Item) -> tuple[PoolerService | None, list[Result]]:
     """The Pooler apps are told about: its name is their host, so it must be a name."""
     problems = object_name_problems(obj)
     if problems:
         return None, problems
-    return Pooler(obj.name, obj.get("spec", "pgbouncer", "poolMode") == "transaction"), []
+    return PoolerService(obj.name, obj.get("spec", "pgbouncer", "poolMode") == "transaction"), []

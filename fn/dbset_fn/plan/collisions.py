@@ -1,7 +1,7 @@
 """Objects in the way of what a DatabaseSet generates.
 
 An object the set does not own may stand where a generated object must go: the same
-name, the same file, or one of its claims (see kinds.py): the Secret an ExternalSecret
+name, the same file, or one of its claims (see kinds/base.py): the Secret an ExternalSecret
 writes, the database a Database manages, the role a DatabaseRole or the Cluster's
 managed roles manage. Each is an error naming both; the function never replaces
 what it did not make.
@@ -12,33 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from .kinds import CLAIMING, Claim, claims_of
-from .krm import Item, Result, error, quoted
-from .model import SecretStoreRef, Spec
-from .ownership import ObjectKey, key_of, owner_of
-
-# Why one claim cannot have two holders, for the message.
-_FIGHT = {
-    "Secret": ("writes", "two writers of one Secret overwrite each other"),
-    "database": ("manages", "CloudNativePG lets only one Database object manage a database"),
-    "role": ("manages", "CloudNativePG lets only one object manage a role"),
-}
-
-
-class Generated(NamedTuple):
-    """An object the set makes for an entry, what it claims besides its name, and the
-    secret store it reads."""
-
-    position: int  # of the entry it was generated for
-    obj: Item
-    claims: tuple[Claim, ...]
-    reads: SecretStoreRef | None = None
+from ..config.model import Spec
+from ..kinds import claims_of
+from ..kinds.base import Claim, ObjectKey
+from ..krm import Item, Result, error, quoted
+from .generated import Generated, Owner
+from .ownership import key_of, owner_of
 
 
 class RoleClaim(NamedTuple):
-    """A role the set manages in the Cluster's spec.managed.roles, for an entry."""
+    """A role the set manages in a Cluster's spec.managed.roles, for its owner."""
 
-    position: int
+    owner: Owner
     claim: Claim
     cluster: Item
 
@@ -62,36 +47,27 @@ def collisions(
     files = {(new.obj.path, new.obj.index) for new in generated}
     by_key = {key: obj for obj in others if (key := key_of(obj, applied)) in names}
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
-    by_claim = {
-        _landed(claim, applied): obj
-        for obj in others
-        if any(kind.of(obj) for kind in CLAIMING)
-        for claim in claims_of(obj)
-    }
-    for position, obj, written_claims, _ in generated:
-        made = (
-            f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for "
-            f"spec.databases[{position}] ({quoted(spec.databases[position].name)})"
-        )
-        claims = [_landed(claim, applied) for claim in written_claims]
+    by_claim = {claim.landed(applied): obj for obj in others for claim in claims_of(obj)}
+    for owner, _, obj, written_claims, _ in generated:
+        made = f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for {owner.describe()}"
+        claims = [claim.landed(applied) for claim in written_claims]
         if other := by_key.get(key_of(obj, applied)):
             why_not = not_adopted.get(key_of(obj, applied))
             yield _in_the_way(other, f"{_whose(other)}, but {made}{_adopt(other, spec, why_not)}")
         elif claim := next((claim for claim in claims if claim in by_claim), None):
-            other, (verb, fight) = by_claim[claim], _FIGHT[claim.what]
+            other, (_, verb, fight) = by_claim[claim], claim.type
             why = f"{_whose(other)}, but {made}, which {verb} {claim.describe()}; {fight}"
             yield _in_the_way(other, f"{why}, so remove it")
         elif other := by_file.get((obj.path, obj.index)):
             yield _in_the_way(other, f"takes the file where {made}; move it to another file")
-    for position, claim, cluster in managed_roles:
+    for owner, claim, cluster in managed_roles:
         if other := by_claim.get(claim):
             made = (
                 f"DatabaseSet {quoted(set_name)} manages role {quoted(claim.name)} in "
-                f"spec.managed.roles of {cluster.describe()} for spec.databases[{position}] "
-                f"({quoted(spec.databases[position].name)})"
+                f"spec.managed.roles of {cluster.describe()} for {owner.describe()}"
             )
             yield _in_the_way(
-                other, f"{_whose(other)}, but {made}; {_FIGHT['role'][1]}, so remove it"
+                other, f"{_whose(other)}, but {made}; {claim.type.fight}, so remove it"
             )
 
 
@@ -103,10 +79,6 @@ def _adopt(other: Item, spec: Spec, why_not: str | None) -> str:
     if owner_of(other) or spec.adopt:
         return "; rename or remove it"
     return "; rename or remove it, or set spec.adopt: true to take it over"
-
-
-def _landed(claim: Claim, applied: str) -> Claim:
-    return claim._replace(namespace=claim.namespace or applied)
 
 
 def _whose(obj: Item) -> str:

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from .cluster import Entries, find_cluster
-from .kinds import CLUSTER
-from .krm import Item, Result, has_errors
-from .model import ClusterRef, EntryClusterRef, Spec
-from .names import object_name_problems
+from ..config.model import ClusterRef, DatabaseEntry, EntryClusterRef, Spec
+from ..config.names import object_name_problems
+from ..kinds.base import CLUSTER
+from ..kinds.connection import Endpoint
+from ..krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted
 from .ownership import read_record
-from .pooler import choose_pooler
-from .render import Endpoint
+from .poolers import choose_pooler
+
+Entries = list[tuple[int, DatabaseEntry]]  # entries on one Cluster, with their places
 
 
 class Target(NamedTuple):
@@ -63,6 +64,59 @@ def targets_of(items: list[Item], spec: Spec, set_name: str) -> tuple[list[Targe
         results += problems
         targets.append(Target(cluster, entries.get(key, []), endpoint))
     return targets, results
+
+
+def find_cluster(
+    items: list[Item], wanted: ClusterRef | EntryClusterRef, field: str = "spec.cluster"
+) -> tuple[Item | None, list[Result]]:
+    """The one Cluster in items that wanted names; field is where wanted was written."""
+    clusters = [  # a Cluster without a name is no Cluster CloudNativePG would run
+        obj
+        for obj in items
+        if obj.is_kind(CLUSTER.api_version, CLUSTER.kind) and obj.name and not obj.is_local_config
+    ]
+    matches = [  # a Cluster without a namespace runs in the one it is applied to
+        cluster
+        for cluster in clusters
+        if (wanted.name is None or cluster.name == wanted.name)
+        and (wanted.namespace is None or cluster.namespace in (wanted.namespace, ""))
+    ]
+    if len(matches) == 1:
+        return matches[0], []
+    if not clusters:
+        return None, [error(_no_cluster_message(items), FUNCTION_CONFIG, field_path=field)]
+    found = ", ".join(cluster.describe() for cluster in matches or clusters)
+    if not matches:
+        asked = {"name": wanted.name, "namespace": wanted.namespace}
+        part, value = next((f, v) for f, v in asked.items() if v is not None)
+        given = " and ".join(f"{f} {quoted(v)}" for f, v in asked.items() if v is not None)
+        message = (
+            f"{field} ({given}) must match a CloudNativePG Cluster in the input, "
+            f"but none matches; the input has {found}"
+        )
+        return None, [
+            error(message, FUNCTION_CONFIG, field_path=f"{field}.{part}", current_value=value)
+        ]
+    advice = (
+        f"set {field}.namespace to choose one"
+        if wanted.name is not None
+        else f"set {field}.name (and namespace) to choose one"
+    )
+    message = f"{field} must pick one Cluster, but {len(matches)} match: {found}; {advice}"
+    return None, [error(message, FUNCTION_CONFIG, field_path=field)]
+
+
+def _no_cluster_message(items: list[Item]) -> str:
+    present = [obj for obj in items if obj.kind and not obj.is_local_config]
+    listed = ", ".join(obj.describe() for obj in present[:10])
+    if len(present) > 10:
+        listed += f" and {len(present) - 10} more"
+    return (
+        f"the input must hold the CloudNativePG Cluster ({CLUSTER.api_version}) to extend, "
+        f"but it holds {listed or 'no resources'}; add the Cluster's file to the package, "
+        "to the kustomization's resources, or to dbset-fn's arguments (dbset-fn "
+        "databaseset.yaml cluster.yaml)"
+    )
 
 
 def _entry_ref(written: str | EntryClusterRef, home: Item, spec: Spec) -> EntryClusterRef:

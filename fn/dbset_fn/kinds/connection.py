@@ -20,8 +20,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import quote
 
-from ..model import DatabaseEntry
-from ..names import placeholders_kept
+from ..config.model import DatabaseEntry
+from ..config.names import placeholders_kept
 
 PORT = "5432"
 PASSWORD_VALUE = "{{ .password }}"
@@ -32,8 +32,9 @@ PASSWORD_IN_QUERY = "{{ .password | urlquery }}"
 PASSWORD_IN_PGPASS = '{{ .password | replace "\\\\" "\\\\\\\\" | replace ":" "\\\\:" }}'
 
 
-class Pooler(NamedTuple):
-    """A CloudNativePG Pooler in front of the Cluster: its Service has the Pooler's name."""
+class PoolerService(NamedTuple):
+    """The Service of a CloudNativePG Pooler in front of the Cluster: it has the Pooler's
+    name."""
 
     name: str
     transaction_mode: bool
@@ -45,7 +46,7 @@ class Endpoint(NamedTuple):
     cluster: str
     namespace: str  # where it runs: its own, or where a Cluster without one is applied
     domain: str
-    pooler: Pooler | None
+    pooler: PoolerService | None
     written_namespace: str  # its metadata.namespace as written, "" for none
 
     @property
@@ -94,7 +95,7 @@ def connection_keys(entry: DatabaseEntry, endpoint: Endpoint) -> dict[str, str]:
 
 
 def _pooler_keys(
-    entry: DatabaseEntry, endpoint: Endpoint, pooler: Pooler, text: Callable[[str], str]
+    entry: DatabaseEntry, endpoint: Endpoint, pooler: PoolerService, text: Callable[[str], str]
 ) -> dict[str, str]:
     host = f"{pooler.name}.{endpoint.namespace}"
     if entry.roleOnly:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .krm import Item, YamlError, quoted
+from ..krm import Item, YamlError, quoted
 from .model import (
     API_VERSION,
     KIND,
@@ -23,8 +23,10 @@ from .model import (
     GeneratedPassword,
     PasswordSource,
     Spec,
+    entry_path,
+    written,
 )
-from .problems import InvalidConfig, Problem, problems_of, yaml_names
+from .problems import InvalidConfig, Problem, problems_of
 
 
 def load_database_set(function_config: Item | None) -> DatabaseSet:
@@ -94,30 +96,6 @@ def _wrong_kind_message(api_version: object, kind: object) -> str:
         f"{quoted(kind)} with apiVersion {quoted(api_version)}; point the Kptfile's "
         "configPath or the kustomization's transformers entry at the DatabaseSet's file"
     )
-
-
-def entry_path(position: int, entry: DatabaseEntry) -> str:
-    """How messages name an entry: by its place and its name."""
-    return f"spec.databases[{position}] ({quoted(entry.name)})"
-
-
-def written(model: BaseModel) -> dict[str, Any]:
-    """The fields the YAML held, by their YAML names; None where it held null."""
-    set_fields = model.model_fields_set
-    values = model.model_dump(by_alias=True, exclude_none=True, include=set_fields)
-    fields = type(model).model_fields
-    return {
-        (fields[name].alias or name): values.get(fields[name].alias or name) for name in set_fields
-    }
-
-
-def options_over(options: DatabaseOptions, defaults: DatabaseOptions) -> dict[str, Any]:
-    """An entry's database options over the set's defaults, field by field, in the
-    CRD's order: a list replaces a list, and null drops a default."""
-    merged = written(defaults) | written(options)
-    return {
-        name: merged[name] for name in yaml_names(DatabaseOptions) if merged.get(name) is not None
-    }
 
 
 # Rules across fields -------------------------------------------------------------------------
@@ -291,7 +269,7 @@ def _database_option_problems(
 ) -> Iterator[Problem]:
     """CloudNativePG's rules for a Database, on the entry's options over the defaults."""
     own = set(written(entry.database))
-    options = options_over(entry.database, defaults)
+    options = entry.database.over(defaults)
     entry_where = entry_path(position, entry)
 
     def where(option: str) -> tuple[str, str]:

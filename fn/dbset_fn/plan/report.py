@@ -8,15 +8,14 @@ info result per entry and per missing prerequisite, each pointing at the config.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from .collisions import Generated
-from .kinds import EXTERNAL_SECRET
-from .krm import FUNCTION_CONFIG, Item, Result, info, quoted
-from .model import Spec
+from ..config.model import Spec, entry_path
+from ..krm import FUNCTION_CONFIG, Item, Result, info, quoted
+from .generated import ForEntry, Generated, Owner
 from .targets import Target
 
-ESO_GROUP = EXTERNAL_SECRET.group
+ESO_GROUP = "external-secrets.io"
 STORE_KINDS = ("ClusterSecretStore", "SecretStore")
 
 
@@ -25,8 +24,9 @@ def entry_summaries(
 ) -> Iterator[Result]:
     """One line per entry: its role, its objects, and where its app reads its Secret."""
     made: dict[int, list[Item]] = {}
-    for position, obj, *_ in generated:
-        made.setdefault(position, []).append(obj)
+    for owner, _, obj, *_ in generated:
+        if isinstance(owner, ForEntry):
+            made.setdefault(owner.position, []).append(obj)
     for cluster, entries, _ in targets:
         for position, entry in entries:
             parts = []
@@ -42,7 +42,7 @@ def entry_summaries(
             else:
                 parts.append("no app Secret: set appNamespace to give an app its connection Secret")
             yield info(
-                f"spec.databases[{position}] ({quoted(entry.name)}): {'; '.join(parts)}",
+                f"{entry_path(position, entry)}: {'; '.join(parts)}",
                 FUNCTION_CONFIG,
                 field_path=f"spec.databases[{position}]",
             )
@@ -61,14 +61,14 @@ def missing_prerequisites(
     held = {(obj.kind, _landing(obj, applied), obj.name) for obj in items if _prerequisite(obj)}
     clusters = {target.endpoint.namespace for target in targets}
     apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters
-    order = {position: i for i, (position, _) in enumerate(e for t in targets for e in t.entries)}
     stores: dict[tuple[str, str, str], Item] = {}
-    for new in sorted(generated, key=lambda new: order[new.position]):  # Clusters in turn
+    for new in sorted(generated, key=_by_cluster(targets)):  # Clusters in turn
         if new.reads:
             namespace = _landing(new.obj, applied) if new.reads.kind == "SecretStore" else ""
             stores.setdefault((new.reads.kind, namespace, new.reads.name), new.obj)
     namespaces: dict[str, Item] = {}
-    for _, obj, *_ in generated:
+    for new in generated:
+        obj = new.obj
         if obj.namespace in apps:
             namespaces.setdefault(obj.namespace, obj)
     for (kind, namespace, name), user in stores.items():
@@ -94,6 +94,24 @@ def missing_prerequisites(
                 f"not hold: {user.describe()} goes there; make sure it exists",
                 FUNCTION_CONFIG,
             )
+
+
+def _by_cluster(targets: list[Target]) -> Callable[[Generated], tuple[int, int]]:
+    """Objects by their Cluster, in the order of targets, and by entry on each."""
+    order = {
+        position: (place, rank)
+        for place, target in enumerate(targets)
+        for rank, (position, _) in enumerate(target.entries)
+    }
+    clusters = {id(target.cluster): (place, -1) for place, target in enumerate(targets)}
+
+    def key(new: Generated) -> tuple[int, int]:
+        owner: Owner = new.owner
+        if isinstance(owner, ForEntry):
+            return order[owner.position]
+        return clusters[id(owner.cluster)]
+
+    return key
 
 
 def _named(obj: Item) -> str:

@@ -11,34 +11,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .collisions import Generated
-from .kinds import DATABASE, DATABASE_ROLE, GENERATED, Kind
-from .krm import Item, Result, error, quoted
-from .model import Spec
-from .ownership import ObjectKey, key_of
+from ..kinds import GENERATED
+from ..kinds.base import GeneratedKind, ObjectKey
+from ..krm import Item, Result, error, quoted
+from .generated import Generated, Owner
+from .ownership import key_of
 
 _ABSENT = object()
-_ON_A_CLUSTER = (DATABASE, DATABASE_ROLE)
 
 
 def immutable_changes(
-    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec, applied: str
+    generated: list[Generated], previous: dict[ObjectKey, Item], applied: str
 ) -> Iterator[Result]:
     """previous holds the set's objects of the input by key_of(obj, applied)."""
-    earlier: dict[tuple[Kind, Any], Item] | None = None  # read only when an object is new
-    for position, obj, *_ in generated:
-        kind = next((kind for kind in GENERATED if kind.of(obj)), None)
-        if kind is None:
-            continue
+    earlier: dict[tuple[GeneratedKind, Any], Item] | None = None  # read when an object is new
+    for owner, kind, obj, *_ in generated:
         before = previous.get(key_of(obj, applied))
-        entry = spec.databases[position]
-        if before is None and kind in _ON_A_CLUSTER:
+        if before is None and kind.names_a_cluster:
             earlier = _by_what_they_manage(previous.values()) if earlier is None else earlier
             if not earlier:  # a first render: nothing can have moved
                 continue
             moved_from = earlier.get((kind, _value(obj.read(), "spec.name")))
             if moved_from is not None:  # from a Cluster in another namespace
-                yield _moved(moved_from, obj, position, entry.name)
+                yield _moved(moved_from, obj, owner)
             continue
         if before is None:
             continue
@@ -48,12 +43,12 @@ def immutable_changes(
             if old is _ABSENT or new is _ABSENT or old == new:
                 continue  # Kubernetes compares only a value set before and after
             if dotted == "spec.cluster":
-                yield _moved(before, obj, position, entry.name)
+                yield _moved(before, obj, owner)
                 continue
             yield error(
                 f"{obj.describe()} must keep its {dotted} {quoted(old)}, as a {obj.kind} "
-                f"cannot change it once created, but spec.databases[{position}] "
-                f"({quoted(entry.name)}) now gives {quoted(new)}; keep it: a new value needs a "
+                f"cannot change it once created, but {owner.describe()} now gives "
+                f"{quoted(new)}; keep it: a new value needs a "
                 f"new {obj.kind} (remove the entry, render and apply, then add it back; what "
                 "the old one made in PostgreSQL stays unless its reclaim policy is delete)",
                 before,
@@ -62,25 +57,25 @@ def immutable_changes(
             )
 
 
-def _by_what_they_manage(objects: Iterable[Item]) -> dict[tuple[Kind, Any], Item]:
+def _by_what_they_manage(objects: Iterable[Item]) -> dict[tuple[GeneratedKind, Any], Item]:
     """The set's earlier objects that name a Cluster, by the database or role they manage:
     an entry's names are the set's alone, so an earlier one elsewhere is the entry's, moved."""
     return {
         (kind, _value(obj.read(), "spec.name")): obj
         for obj in objects
-        for kind in _ON_A_CLUSTER
-        if kind.of(obj)
+        for kind in GENERATED
+        if kind.names_a_cluster and kind.of(obj)
     }
 
 
-def _moved(before: Item, obj: Item, position: int, name: str) -> Result:
+def _moved(before: Item, obj: Item, owner: Owner) -> Result:
     """One error for a move to any other Cluster, in the namespace or out of it: either way
     the earlier object is pruned and a new one starts empty."""
     old, new = _cluster_name(before), _cluster_name(obj)
     return error(
         f"{before.describe()} must stay on Cluster {quoted(old)}, as a {obj.kind} cannot "
-        f"move to another Cluster once created, but spec.databases[{position}] "
-        f"({quoted(name)}) now puts it on Cluster {quoted(new)}; keep the entry's cluster: a "
+        f"move to another Cluster once created, but {owner.describe()} now puts it on "
+        f"Cluster {quoted(new)}; keep the entry's cluster: a "
         f"new Cluster needs a new {obj.kind} (remove the entry, render and apply, then add it "
         "back with its new cluster; what the old one made in PostgreSQL stays unless its "
         "reclaim policy is delete)",

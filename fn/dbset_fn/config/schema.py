@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import __version__
+from .. import __version__
 from .model import API_VERSION, KIND, DatabaseSet
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -11,23 +11,17 @@ set created there, so that pruning leaves the Cluster as the user wrote it.
 from __future__ import annotations
 
 import json
-import posixpath
 from typing import NamedTuple, NoReturn
 
-from .kinds import GENERATED
-from .krm import Item, quoted
-from .krm.objects import INDEX, INTERNAL_INDEX, INTERNAL_PATH, PATH
-from .krm.yaml12 import YamlError, parse_value
-from .names import dns1123_subdomain_problem
+from ..config.names import dns1123_subdomain_problem
+from ..kinds import kind_of
+from ..kinds.base import ObjectKey
+from ..krm import Item, quoted
+from ..krm.yaml12 import YamlError, parse_value
 
 OWNER = "dbset.krm.dev/database-set"
 MANAGED_ROLES = "dbset.krm.dev/managed-roles"
 RESTORE = "@restore"  # in the record: never a DatabaseSet's name (not a DNS name)
-
-ObjectKey = tuple[str, str, str, str]
-
-# What a generated Secret (a trust database's connection keys) holds, and nothing else.
-GENERATED_SECRET_FIELDS = frozenset({"apiVersion", "kind", "metadata", "type", "stringData"})
 
 
 def key_of(obj: Item, applied: str) -> ObjectKey:
@@ -53,14 +47,10 @@ def owner_of(obj: Item) -> str:
 def foreign_reason(obj: Item) -> str | None:
     """Why an object that carries the ownership annotation cannot have been generated
     (it must then never be pruned), or None."""
-    if not any(kind.of(obj) for kind in GENERATED):
+    kind = kind_of(obj)
+    if kind is None:
         return f"a DatabaseSet never generates a {obj.kind or 'resource without a kind'}"
-    if obj.kind == "Secret":
-        fields = set(obj.read())
-        if not fields <= GENERATED_SECRET_FIELDS:
-            extra = ", ".join(sorted(str(field) for field in fields - GENERATED_SECRET_FIELDS))
-            return f"a generated Secret has no {quoted(extra)}"
-    return None
+    return kind.foreign_reason(obj)
 
 
 class RolesRecord(NamedTuple):
@@ -192,19 +182,3 @@ def _is_empty_form(written: str, kind: type) -> bool:
     except YamlError:
         return False
     return value is None or (type(value) is kind and not value)
-
-
-def placement(key: ObjectKey, previous: Item | None, config_dir: str) -> dict[str, str]:
-    """The annotations that give an object the file kpt writes it to: its earlier file,
-    or the default one.
-
-    The earlier object's kpt and kustomize annotations (ids included) are carried
-    over, so kpt keeps the comments a user wrote into a generated file.
-    """
-    _, kind, namespace, name = key
-    carried = previous.orchestrator_annotations if previous is not None else {}
-    path = previous.path if previous is not None and previous.path else None
-    index = previous.index if path else "0"
-    if path is None:
-        path = posixpath.join(config_dir, namespace, f"{kind.lower()}_{name}.yaml")
-    return {**carried, PATH: path, INDEX: index, INTERNAL_PATH: path, INTERNAL_INDEX: index}

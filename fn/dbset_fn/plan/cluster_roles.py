@@ -1,4 +1,4 @@
-"""The CloudNativePG Cluster a DatabaseSet extends: choosing it, and editing its roles.
+"""The roles a DatabaseSet manages in a CloudNativePG Cluster's spec.managed.roles.
 
 The Cluster is the user's file, so it is edited, never written anew: only the list
 spec.managed.roles (the set's roles replaced in place, new ones appended, removed
@@ -16,79 +16,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..config.model import Spec
+from ..kinds.base import Claim
+from ..kinds.database_role import ROLE_CLAIM, managed_role_for
+from ..krm import CannotEdit, Item, KubeObject, Result, error, info, quoted
+from ..krm.edits import Created
 from .adoption import describe_changes
-from .kinds import CLUSTER
-from .krm import FUNCTION_CONFIG, CannotEdit, Item, KubeObject, Result, error, info, quoted
-from .krm.edits import Created
-from .model import ClusterRef, DatabaseEntry, EntryClusterRef
+from .collisions import RoleClaim
+from .generated import ForEntry
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
-from .render import managed_role_for
+from .targets import Entries, Target
 
 ROLES = ("spec", "managed", "roles")
 RECORD = ("metadata", "annotations", MANAGED_ROLES)
 
 
-def find_cluster(
-    items: list[Item], wanted: ClusterRef | EntryClusterRef, field: str = "spec.cluster"
-) -> tuple[Item | None, list[Result]]:
-    """The one Cluster in items that wanted names; field is where wanted was written."""
-    clusters = [  # a Cluster without a name is no Cluster CloudNativePG would run
-        obj
-        for obj in items
-        if obj.is_kind(CLUSTER.api_version, CLUSTER.kind) and obj.name and not obj.is_local_config
-    ]
-    matches = [  # a Cluster without a namespace runs in the one it is applied to
-        cluster
-        for cluster in clusters
-        if (wanted.name is None or cluster.name == wanted.name)
-        and (wanted.namespace is None or cluster.namespace in (wanted.namespace, ""))
-    ]
-    if len(matches) == 1:
-        return matches[0], []
-    if not clusters:
-        return None, [error(_no_cluster_message(items), FUNCTION_CONFIG, field_path=field)]
-    found = ", ".join(cluster.describe() for cluster in matches or clusters)
-    if not matches:
-        asked = {"name": wanted.name, "namespace": wanted.namespace}
-        part, value = next((f, v) for f, v in asked.items() if v is not None)
-        given = " and ".join(f"{f} {quoted(v)}" for f, v in asked.items() if v is not None)
-        message = (
-            f"{field} ({given}) must match a CloudNativePG Cluster in the input, "
-            f"but none matches; the input has {found}"
-        )
-        return None, [
-            error(message, FUNCTION_CONFIG, field_path=f"{field}.{part}", current_value=value)
-        ]
-    advice = (
-        f"set {field}.namespace to choose one"
-        if wanted.name is not None
-        else f"set {field}.name (and namespace) to choose one"
-    )
-    message = f"{field} must pick one Cluster, but {len(matches)} match: {found}; {advice}"
-    return None, [error(message, FUNCTION_CONFIG, field_path=field)]
-
-
-def _no_cluster_message(items: list[Item]) -> str:
-    present = [obj for obj in items if obj.kind and not obj.is_local_config]
-    listed = ", ".join(obj.describe() for obj in present[:10])
-    if len(present) > 10:
-        listed += f" and {len(present) - 10} more"
-    return (
-        f"the input must hold the CloudNativePG Cluster ({CLUSTER.api_version}) to extend, "
-        f"but it holds {listed or 'no resources'}; add the Cluster's file to the package, "
-        "to the kustomization's resources, or to dbset-fn's arguments (dbset-fn "
-        "databaseset.yaml cluster.yaml)"
-    )
-
-
-Entries = list[tuple[int, DatabaseEntry]]  # entries on one Cluster, with their places
-
-
-def extend_roles(
+def edit_roles(
     cluster: Item, entries: Entries, as_managed_roles: bool, set_name: str, adopt: bool
 ) -> tuple[Item, list[Result]]:
     """The Cluster with the roles of the set's entries on it in spec.managed.roles (none
-    when roles are DatabaseRole objects) and the record updated; on a problem, the
+    when roles are DatabaseRole objects), the set's other roles there pruned, and the
+    record updated; on a problem, the
     Cluster as it was and the errors. With adopt, a role of an entry's name that no
     DatabaseSet owns becomes the set's, replaced in place (or, for DatabaseRole
     objects, taken out), with an info result."""
@@ -309,3 +257,15 @@ def _remember(restore: dict[str, str | None], created: Created | None) -> bool:
         return False
     restore[".".join(created.path)] = created.before
     return True
+
+
+def managed_role_claims(targets: list[Target], spec: Spec, applied: str) -> Iterator[RoleClaim]:
+    """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
+    object managing one of them would fight the Cluster over it (applied: where a
+    Cluster without a namespace runs)."""
+    if spec.roleOutput != "managedRoles":
+        return
+    for cluster, entries, _ in targets:
+        for position, entry in entries:
+            claim = Claim(ROLE_CLAIM, cluster.namespace or applied, cluster.name, entry.name)
+            yield RoleClaim(ForEntry(position, entry), claim, cluster)

@@ -16,9 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..krm import ORCHESTRATOR_PREFIXES, quoted
 from . import names
-from .krm import quoted
-from .krm.objects import ORCHESTRATOR_PREFIXES
 
 API_VERSION = "dbset.krm.dev/v1alpha1"
 KIND = "DatabaseSet"
@@ -39,6 +38,21 @@ class Model(BaseModel):
     """Strict, closed, read-only; the field order is the order fields are written in."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def yaml_names(model: type[BaseModel]) -> list[str]:
+    """A model's fields as YAML names them, in order."""
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def written(model: BaseModel) -> dict[str, Any]:
+    """The fields the YAML held, by their YAML names; None where it held null."""
+    set_fields = model.model_fields_set
+    values = model.model_dump(by_alias=True, exclude_none=True, include=set_fields)
+    fields = type(model).model_fields
+    return {
+        (fields[name].alias or name): values.get(fields[name].alias or name) for name in set_fields
+    }
 
 
 def rule(problem: Callable[[Any], str | None]) -> AfterValidator:
@@ -429,6 +443,16 @@ class DatabaseOptions(Model):
         examples=[[{"name": "app"}]],
     )
 
+    def over(self, defaults: DatabaseOptions) -> dict[str, Any]:
+        """These options over the set's defaults, field by field, in the CRD's order: a
+        list replaces a list, and null drops a default."""
+        merged = written(defaults) | written(self)
+        return {
+            name: merged[name]
+            for name in yaml_names(DatabaseOptions)
+            if merged.get(name) is not None
+        }
+
 
 class RoleConfig(Model):
     """CloudNativePG's RoleConfiguration, less the fields the function sets (name,
@@ -739,6 +763,11 @@ class Spec(Model):
             ]
         ],
     )
+
+
+def entry_path(position: int, entry: DatabaseEntry) -> str:
+    """How messages name an entry: by its place and its name."""
+    return f"spec.databases[{position}] ({quoted(entry.name)})"
 
 
 class Metadata(Model):

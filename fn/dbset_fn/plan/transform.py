@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .adoption import Adoption, adoptable, adoption_results
-from .cluster import extend_roles
-from .collisions import RoleClaim, collisions
+from ..config.model import Spec, entry_path
+from ..kinds.base import Adoption
+from ..krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted
+from .adoption import adoptable, adoption_results
+from .cluster_roles import edit_roles, managed_role_claims
+from .collisions import collisions
 from .generate import generate
 from .immutable import immutable_changes
-from .kinds import role_claim
-from .krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted
 from .losses import losses
-from .model import Spec
 from .ownership import OWNER, foreign_reason, key_of, owner_of
-from .render import Endpoint
 from .report import entry_summaries, missing_prerequisites
 from .targets import Target, applied_namespace, targets_of
 
@@ -40,31 +39,30 @@ def transform(
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
     if has_errors(results) or not targets:
-        return items, failed(results)
+        return items, without_infos(results)
     extended: dict[int, Item] = {}
     as_managed_roles = spec.roleOutput == "managedRoles"
     for target in targets:
-        new, problems = extend_roles(
+        new, problems = edit_roles(
             target.cluster, target.entries, as_managed_roles, set_name, spec.adopt
         )
         extended[id(target.cluster)] = new
         results += problems
     previous = {key_of(obj, applied): obj for obj in owned}
     kept = [extended.get(id(obj), obj) for obj in items if owner_of(obj) != set_name]
-    endpoints = _endpoints_of_entries(targets, len(spec.databases))
-    generated = list(generate(spec, set_name, endpoints, previous, config_dir, applied))
-    adoption = adoptable(generated, kept, applied) if spec.adopt else Adoption({}, {}, {})
+    generated = list(generate(spec, set_name, targets, previous, config_dir, applied))
+    adoption = adoptable(generated, kept, applied) if spec.adopt else Adoption([], "", owner_of)
     if adoption.replaced:  # generated again, each in the place of what it replaces
         adopted = {id(obj) for obj in adoption.replaced.values()}
         kept = [obj for obj in kept if id(obj) not in adopted]
         previous |= adoption.replaced
-        generated = list(generate(spec, set_name, endpoints, previous, config_dir, applied))
+        generated = list(generate(spec, set_name, targets, previous, config_dir, applied))
     claims = managed_role_claims(targets, spec, applied)
     results += collisions(generated, claims, kept, spec, set_name, adoption.refused, applied)
-    results += immutable_changes(generated, previous, spec, applied)
+    results += immutable_changes(generated, previous, applied)
     if has_errors(results):
-        return items, failed(results)
-    results += adoption_results(generated, adoption, spec, applied)
+        return items, without_infos(results)
+    results += adoption_results(generated, adoption, applied)
     results += entry_summaries(generated, targets, spec)
     results += missing_prerequisites(items, generated, targets, spec, applied)
     results += losses(generated, previous, spec, applied)
@@ -77,15 +75,9 @@ def warnings_first(results: list[Result]) -> list[Result]:
     return sorted(results, key=lambda result: result.severity != "warning")
 
 
-def failed(results: list[Result]) -> list[Result]:
+def without_infos(results: list[Result]) -> list[Result]:
     """On an error the items go out as they came: nothing was adopted after all."""
     return [result for result in results if result.severity != "info"]
-
-
-def _endpoints_of_entries(targets: list[Target], count: int) -> list[Endpoint]:
-    """Each entry's Cluster's endpoint, by the entry's place."""
-    by_place = {place: target.endpoint for target in targets for place, _ in target.entries}
-    return [by_place[place] for place in range(count)]
 
 
 def copies_out_of_reach(targets: list[Target], spec: Spec) -> Iterator[Result]:
@@ -100,7 +92,7 @@ def copies_out_of_reach(targets: list[Target], spec: Spec) -> Iterator[Result]:
             if entry.password is None or entry.appNamespace in (None, endpoint.namespace):
                 continue
             yield error(
-                f"spec.databases[{position}] ({quoted(entry.name)}) must not copy a generated "
+                f"{entry_path(position, entry)} must not copy a generated "
                 f"password to namespace {quoted(entry.appNamespace)} from its Cluster's namespace "
                 f"{quoted(endpoint.namespace)}, as spec.clusterNamespaceStore reads the set's "
                 f"Cluster's namespace {quoted(home)}; take the password from a store "
@@ -124,15 +116,3 @@ def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
                 field_path=f"metadata.annotations.{OWNER}",
                 current_value=owner_of(obj),
             )
-
-
-def managed_role_claims(targets: list[Target], spec: Spec, applied: str) -> Iterator[RoleClaim]:
-    """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
-    object managing one of them would fight the Cluster over it (applied: where a
-    Cluster without a namespace runs)."""
-    if spec.roleOutput != "managedRoles":
-        return
-    for cluster, entries, _ in targets:
-        for position, entry in entries:
-            claim = role_claim(cluster.namespace or applied, cluster.name, entry.name)
-            yield RoleClaim(position, claim, cluster)

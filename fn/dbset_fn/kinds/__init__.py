@@ -1,0 +1,39 @@
+"""The kinds a DatabaseSet generates: one module each, one line each in the registry.
+
+The registry's order is the order an entry's objects are made in: the owner role
+before the database, as CloudNativePG creates them, and the password generator before
+the ExternalSecrets that use it. To add a kind, see docs/development.md.
+"""
+
+from __future__ import annotations
+
+from ..krm import Item
+from .base import Claim, GeneratedKind
+from .database import Database
+from .database_role import DatabaseRole
+from .external_secret import ExternalSecret
+from .password import Password
+from .secret import Secret
+
+GENERATED: tuple[GeneratedKind, ...] = (
+    DatabaseRole(),
+    Database(),
+    Password(),
+    ExternalSecret(),
+    Secret(),
+)
+"""What a DatabaseSet generates: only objects of these kinds are ever pruned."""
+
+_BY_KIND = {(generated.kind.group, generated.kind.kind): generated for generated in GENERATED}
+
+
+def kind_of(obj: Item) -> GeneratedKind | None:
+    """The generated kind obj is of, or None for a kind the set never generates."""
+    return _BY_KIND.get((obj.group, obj.kind))
+
+
+def claims_of(obj: Item) -> list[Claim]:
+    """What an object in the input claims besides its name: read only for the kinds that
+    claim, where the fields are strings."""
+    kind = kind_of(obj)
+    return kind.claims(obj.read(), obj.namespace) if kind and kind.claim_types else []

@@ -1,0 +1,82 @@
+"""What a DatabaseSet generates: per entry, then per Cluster, the objects of each kind in
+the registry (kinds/), marked as the set's and placed in their files."""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+from collections.abc import Iterator
+
+from ..config.model import Spec
+from ..kinds import GENERATED
+from ..kinds.base import GeneratedKind, ObjectKey, Rendered
+from ..krm import Item, placement
+from .generated import ForCluster, ForEntry, Generated, Owner
+from .ownership import OWNER, landed
+from .targets import Target
+
+MADE_TOGETHER = 50  # objects written to text at once: fast enough, and few kept as data
+
+
+def generate(
+    spec: Spec,
+    set_name: str,
+    targets: list[Target],
+    previous: dict[ObjectKey, Item],
+    config_dir: str,
+    applied: str,
+) -> Iterator[Generated]:
+    """Each entry's objects in the order of the registry, then each Cluster's, each
+    marked as the set's and placed in its file: where the object it replaces was
+    (previous: an earlier run's objects or adopted ones, by key_of(obj, applied)), or
+    under config_dir. Made fifty at a time, as text."""
+    made = _marked(_rendered(spec, targets), spec, set_name, previous, config_dir, applied)
+    while batch := list(itertools.islice(made, MADE_TOGETHER)):
+        objects = Item.new([rendered.document for _, _, rendered in batch])
+        for (owner, kind, rendered), obj in zip(batch, objects, strict=True):
+            yield Generated(owner, kind, obj, rendered.claims, rendered.reads)
+
+
+Made = tuple[Owner, GeneratedKind, Rendered]
+
+
+def _rendered(spec: Spec, targets: list[Target]) -> Iterator[Made]:
+    endpoints = {position: target.endpoint for target in targets for position, _ in target.entries}
+    for position, entry in enumerate(spec.databases):
+        owner, endpoint = ForEntry(position, entry), endpoints[position]
+        for kind in GENERATED:
+            for rendered in kind.for_entry(entry, spec, endpoint):
+                yield owner, kind, rendered
+    for target in targets:
+        for kind in GENERATED:
+            for rendered in kind.for_cluster(spec, target.endpoint):
+                yield ForCluster(target.cluster), kind, rendered
+
+
+def _marked(
+    made: Iterator[Made],
+    spec: Spec,
+    set_name: str,
+    previous: dict[ObjectKey, Item],
+    config_dir: str,
+    applied: str,
+) -> Iterator[Made]:
+    """The set's labels, annotations and ownership on each document, what it must keep
+    from the object it replaces, and its file."""
+    for owner, kind, rendered in made:
+        document = rendered.document
+        metadata = document["metadata"]
+        if spec.commonLabels:
+            metadata["labels"] = metadata.get("labels", {}) | spec.commonLabels
+        namespace, name = metadata.get("namespace", ""), metadata["name"]
+        before = previous.get(landed(kind.key(namespace, name), applied))
+        if before is not None:
+            kind.keep_from(document, before)
+        default_file = posixpath.join(config_dir, namespace, f"{kind.name.lower()}_{name}.yaml")
+        metadata["annotations"] = (
+            metadata.get("annotations", {})
+            | spec.commonAnnotations
+            | {OWNER: set_name}
+            | placement(before, default_file)
+        )
+        yield owner, kind, rendered
