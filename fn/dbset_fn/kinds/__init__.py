@@ -24,12 +24,10 @@ GENERATED: tuple[GeneratedKind, ...] = (
 )
 """What a DatabaseSet generates: only objects of these kinds are ever pruned."""
 
-_BY_KIND = {(generated.kind.group, generated.kind.kind): generated for generated in GENERATED}
-
 
 def kind_of(obj: Item) -> GeneratedKind | None:
     """The generated kind obj is of, or None for a kind the set never generates."""
-    return _BY_KIND.get((obj.group, obj.kind))
+    return next((kind for kind in GENERATED if kind.of(obj)), None)
 
 
 def claims_of(obj: Item) -> list[Claim]:

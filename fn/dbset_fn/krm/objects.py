@@ -145,9 +145,6 @@ class Item:
     def group(self) -> str:
         return self.api_version.rpartition("/")[0]
 
-    def is_kind(self, api_version: str, kind: str) -> bool:
-        return self.header.api_version == api_version and self.header.kind == kind
-
     @property
     def is_local_config(self) -> bool:
         return self.header.annotation(LOCAL_CONFIG, "false") != "false"

@@ -7,8 +7,8 @@ import itertools
 import posixpath
 from collections.abc import Iterator
 
+from .. import kinds
 from ..config.model import Spec
-from ..kinds import GENERATED
 from ..kinds.base import GeneratedKind, ObjectKey, Rendered
 from ..krm import Item, placement
 from .generated import ForCluster, ForEntry, Generated, Owner
@@ -44,12 +44,13 @@ def _rendered(spec: Spec, targets: list[Target]) -> Iterator[Made]:
     endpoints = {position: target.endpoint for target in targets for position, _ in target.entries}
     for position, entry in enumerate(spec.databases):
         owner, endpoint = ForEntry(position, entry), endpoints[position]
-        for kind in GENERATED:
+        for kind in kinds.GENERATED:
             for rendered in kind.for_entry(entry, spec, endpoint):
                 yield owner, kind, rendered
     for target in targets:
-        for kind in GENERATED:
-            for rendered in kind.for_cluster(spec, target.endpoint):
+        entries = [entry for _, entry in target.entries]
+        for kind in kinds.GENERATED:
+            for rendered in kind.for_cluster(entries, spec, target.endpoint):
                 yield ForCluster(target.cluster), kind, rendered
 
 

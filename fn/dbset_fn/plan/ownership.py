@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import NamedTuple, NoReturn
 
+from .. import kinds
 from ..config.names import dns1123_subdomain_problem
-from ..kinds import kind_of
 from ..kinds.base import ObjectKey
 from ..krm import Item, quoted
 from ..krm.yaml12 import YamlError, parse_value
@@ -47,7 +47,7 @@ def owner_of(obj: Item) -> str:
 def foreign_reason(obj: Item) -> str | None:
     """Why an object that carries the ownership annotation cannot have been generated
     (it must then never be pruned), or None."""
-    kind = kind_of(obj)
+    kind = kinds.kind_of(obj)
     if kind is None:
         return f"a DatabaseSet never generates a {obj.kind or 'resource without a kind'}"
     return kind.foreign_reason(obj)
