@@ -268,10 +268,11 @@ class KubeObject:
         """What set(*path) would create, without setting it."""
         return edits.created_by_set(self.text, self._located(), path)
 
-    def restore(self, path: Sequence[str], written: str | None) -> None:
-        """Undo a set that created structure: its text back as written, or its key gone."""
-        text = edits.set_text(self.text, self._located(), path, written)
-        self._replace(text, path, _MISSING if written is None else _value_of(written))
+    def restore(self, path: Sequence[str], before: edits.Emptied | None) -> None:
+        """Undo a set that created structure: what stood there back as written, or its
+        key gone."""
+        text = edits.set_text(self.text, self._located(), path, before)
+        self._replace(text, path, _MISSING if before is None else before.value)
 
     def delete(self, *path: str) -> None:
         self._replace(edits.delete_key(self.text, self._located(), path), path, _MISSING)
@@ -393,11 +394,6 @@ def _with(
         parent, step = parents[-1]
         parent[step] = None
     return top
-
-
-def _value_of(written: str) -> Any:
-    """The value of a scalar or collection written inline (`[]`, `null`, or nothing)."""
-    return parse_value(f"- {written}", 1)[0]
 
 
 def _header_of_value(value: Mapping[str, Any]) -> Header | None:
