@@ -15,8 +15,6 @@ from .generated import ForCluster, ForEntry, Generated, Owner
 from .ownership import OWNER, landed
 from .targets import Target
 
-MADE_TOGETHER = 50  # objects written to text at once: fast enough, and few kept as data
-
 
 def generate(
     spec: Spec,
@@ -29,12 +27,12 @@ def generate(
     """Each entry's objects in the order of the registry, then each Cluster's, each
     marked as the set's and placed in its file: where the object it replaces was
     (previous: an earlier run's objects or adopted ones, by key_of(obj, applied)), or
-    under config_dir. Made fifty at a time, as text."""
+    under config_dir."""
     made = _marked(_rendered(spec, targets), spec, set_name, previous, config_dir, applied)
-    while batch := list(itertools.islice(made, MADE_TOGETHER)):
-        objects = Item.new([rendered.document for _, _, rendered in batch])
-        for (owner, kind, rendered), obj in zip(batch, objects, strict=True):
-            yield Generated(owner, kind, obj, rendered.claims, rendered.reads)
+    made, documents = itertools.tee(made)  # Item.new reads a few documents ahead
+    objects = Item.new(rendered.document for _, _, rendered in documents)
+    for (owner, kind, rendered), obj in zip(made, objects, strict=True):
+        yield Generated(owner, kind, obj, rendered.claims, rendered.reads)
 
 
 Made = tuple[Owner, GeneratedKind, Rendered]
