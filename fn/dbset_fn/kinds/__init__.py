@@ -2,7 +2,8 @@
 
 The registry's order is the order an entry's objects are made in: the owner role
 before the database, as CloudNativePG creates them, and the password generator before
-the ExternalSecrets that use it. To add a kind, see docs/development.md.
+the ExternalSecrets that use it. To add a kind, see the README's
+"Adding a generated kind".
 """
 
 from __future__ import annotations
