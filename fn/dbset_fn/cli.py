@@ -34,6 +34,9 @@ dbset-fn                                  a KRM function: a ResourceList on stdi
 dbset-fn DATABASESET.yaml [RESOURCES.yaml ...]
                                           render on its own: resources from the files (or
                                           stdin), every resource out as multi-document YAML
+dbset-fn status DATABASESET.yaml [RESOURCES.yaml ...] [-o table|json|yaml] < LIVE.yaml
+                                          what the cluster did with each entry (a file
+                                          named status: ./status); status --help for more
 dbset-fn explain [FIELD]                  a DatabaseSet field, like kubectl explain
 dbset-fn schema                           the DatabaseSet's JSON Schema, for editors
 """
@@ -74,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(arguments: list[str]) -> int:
-    """The command's words: --help, --version, explain, schema, or files to render."""
+    """The command's words: --help, --version, status, explain, schema, or files to
+    render. `status` is always the word: a DatabaseSet file of that name is ./status."""
     first, rest = arguments[0], arguments[1:]
     if first in ("-h", "--help"):
         sys.stdout.write(_help())
@@ -91,6 +95,10 @@ def _command(arguments: list[str]) -> int:
             print(f"error: {unknown.args[0]}", file=sys.stderr)
             return 2
         return 0
+    if first == "status":
+        from .status.command import main as status
+
+        return status(rest)
     if first == "schema" and not rest:
         sys.stdout.write(json_schema_text())
         return 0
