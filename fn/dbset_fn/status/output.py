@@ -43,8 +43,8 @@ def as_yaml(report: Report) -> str:
 
 
 def as_table(report: Report) -> str:
-    """One line per entry, then why each column that is not OK is not, the Clusters'
-    notes and what was left behind."""
+    """One line per entry, then why each column that is not OK is not (and what an OK
+    one could not check), the Clusters' notes and what was left behind."""
     header = ["ENTRY", "CLUSTER", *(TITLES[column] for column in COLUMNS)]
     rows = [header] + [
         [entry.name, entry.cluster, *(_state(entry.cells[column]) for column in COLUMNS)]
@@ -71,7 +71,7 @@ def _reasons(report: Report) -> list[str]:
         f"{entry.name} {TITLES[column].lower()}: {cell.state} {cell.source}: {cell.message}"
         for entry in report.entries
         for column in COLUMNS
-        if (cell := entry.cells[column]) is not None and (cell.state != OK)
+        if (cell := entry.cells[column]) is not None and (cell.state != OK or cell.message)
     ]
 
 
