@@ -131,7 +131,7 @@ def test_a_package_that_does_not_render_is_an_error(tmp_path: Path) -> None:
 
     assert run.returncode == 1
     assert run.stdout == b""
-    assert b"appNamespace \"Trust\" must be a DNS-1123 label" in run.stderr
+    assert b'appNamespace "Trust" must be a DNS-1123 label' in run.stderr
     assert b"Traceback" not in run.stderr
 
 
