@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..config.model import Spec
 from ..kinds.base import Claim
 from ..kinds.database_role import ROLE_CLAIM, managed_role_for
 from ..krm import CannotEdit, Created, Emptied, Item, KubeObject, Result, error, info, quoted
@@ -24,21 +23,22 @@ from .adoption import describe_changes
 from .collisions import RoleClaim
 from .generated import ForEntry
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
+from .render import Render
 from .targets import Entries, Target
 
 ROLES = ("spec", "managed", "roles")
 RECORD = ("metadata", "annotations", MANAGED_ROLES)
 
 
-def edit_roles(
-    cluster: Item, entries: Entries, as_managed_roles: bool, set_name: str, adopt: bool
-) -> tuple[Item, list[Result]]:
-    """The Cluster with the roles of the set's entries on it in spec.managed.roles (none
-    when roles are DatabaseRole objects), the set's other roles there pruned, and the
-    record updated; on a problem, the
-    Cluster as it was and the errors. With adopt, a role of an entry's name that no
-    DatabaseSet owns becomes the set's, replaced in place (or, for DatabaseRole
-    objects, taken out), with an info result."""
+def edit_roles(render: Render, target: Target) -> tuple[Item, list[Result]]:
+    """The target's Cluster with the roles of the set's entries on it in
+    spec.managed.roles (none when roles are DatabaseRole objects), the set's other roles
+    there pruned, and the record updated; on a problem, the Cluster as it was and the
+    errors. With spec.adopt, a role of an entry's name that no DatabaseSet owns becomes
+    the set's, replaced in place (or, for DatabaseRole objects, taken out), with an info
+    result."""
+    cluster, entries, _ = target
+    set_name, as_managed_roles = render.set_name, render.spec.roleOutput == "managedRoles"
     obj = cluster.parse()
     problems = list(_shape_problems(cluster, obj)) or list(_role_name_problems(cluster, obj))
     if problems:
@@ -52,7 +52,7 @@ def edit_roles(
     )
     mine = set(record.owners.get(set_name, []))
     existing = obj.get(*ROLES) or []
-    adopted = _unowned_roles(entries, existing, record) if adopt else {}
+    adopted = _unowned_roles(entries, existing, record) if render.spec.adopt else {}
     mine |= set(adopted)
     problems = list(_claimed_roles(cluster, entries, set_name, record, existing, mine))
     if problems:
@@ -258,13 +258,13 @@ def _remember(restore: dict[str, Emptied | None], created: Created | None) -> bo
     return True
 
 
-def managed_role_claims(targets: list[Target], spec: Spec, applied: str) -> Iterator[RoleClaim]:
+def managed_role_claims(render: Render) -> Iterator[RoleClaim]:
     """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
-    object managing one of them would fight the Cluster over it (applied: where a
-    Cluster without a namespace runs)."""
-    if spec.roleOutput != "managedRoles":
+    object managing one of them would fight the Cluster over it."""
+    if render.spec.roleOutput != "managedRoles":
         return
-    for cluster, entries, _ in targets:
+    for cluster, entries, _ in render.targets:
         for position, entry in entries:
-            claim = Claim(ROLE_CLAIM, cluster.namespace or applied, cluster.name, entry.name)
+            namespace = cluster.namespace or render.applied
+            claim = Claim(ROLE_CLAIM, namespace, cluster.name, entry.name)
             yield RoleClaim(ForEntry(position, entry), claim, cluster)
