@@ -69,31 +69,31 @@ def edit_roles(render: Render, target: Target) -> tuple[Item, list[Result]]:
         return cluster, [error(message, cluster, field_path="spec.managed.roles")]
     extended = obj.to_item()
     return extended, [
-        _adopted_role(extended, name, position, old, wanted.get(name))
-        for name, (position, old) in adopted.items()
+        _adopted_role(extended, name, owner, old, wanted.get(name))
+        for name, (owner, old) in adopted.items()
     ]
 
 
 def _unowned_roles(
     entries: Entries, existing: list[Any], record: RolesRecord
-) -> dict[str, tuple[int, dict[str, Any]]]:
+) -> dict[str, tuple[ForEntry, dict[str, Any]]]:
     """Roles of the entries' names that no DatabaseSet owns: name -> (entry, role)."""
     owned = {role for roles in record.owners.values() for role in roles}
     present = {role["name"]: role for role in existing if isinstance(role, dict) and "name" in role}
     return {
-        entry.name: (position, present[entry.name])
+        entry.name: (ForEntry(position, entry), present[entry.name])
         for position, entry in entries
         if entry.name in present and entry.name not in owned
     }
 
 
 def _adopted_role(
-    cluster: Item, name: str, position: int, old: dict[str, Any], new: dict[str, Any] | None
+    cluster: Item, name: str, owner: ForEntry, old: dict[str, Any], new: dict[str, Any] | None
 ) -> Result:
     what = f"role {quoted(name)} in spec.managed.roles of {cluster.describe()}"
     done = describe_changes(old, new) if new else "it leaves the Cluster for a DatabaseRole"
     return info(
-        f"adopted {what} for spec.databases[{position}] ({quoted(name)}): {done}",
+        f"adopted {what} for {owner.describe()}: {done}",
         cluster,
         field_path="spec.managed.roles",
         current_value=name,
