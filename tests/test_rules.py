@@ -7,6 +7,7 @@ The set goes to Cluster db/pg (tests/domain.py) and is named "apps".
 from __future__ import annotations
 
 import pytest
+from dbset_fn.plan.adoption import adoption_results, describe_changes
 from dbset_fn.plan.collisions import collisions
 from domain import CLUSTER, SET_NAME, Plan, messages, plan
 
@@ -154,3 +155,201 @@ def test_local_configuration_is_never_in_the_way() -> None:
         spec: {name: wiki, owner: wiki, cluster: {name: pg}}
         """
     assert in_the_way(plan(WIKI, CLUSTER, local)) == ""
+
+
+# Adoption: what spec.adopt takes over, and what it refuses -------------------------
+
+GENERATE_WIKI = """
+adopt: true
+databases:
+- name: wiki
+  password: {generate: {}}
+"""
+ADOPT_TRUST_WIKI = "adopt: true" + TRUST_WIKI
+
+
+def generator_ref(name: str) -> str:
+    return f"{{apiVersion: generators.external-secrets.io/v1alpha1, kind: Password, name: {name}}}"
+
+
+WIKI_EXTERNAL_SECRET = f"""
+    apiVersion: external-secrets.io/v1
+    kind: ExternalSecret
+    metadata:
+      name: wiki-db-credentials
+      namespace: db
+      annotations: {{config.kubernetes.io/path: db/wiki-secrets.yaml}}
+    spec:
+      refreshPolicy: CreatedOnce
+      dataFrom:
+      - sourceRef: {{generatorRef: {generator_ref("wiki-password")}}}
+      target: {{name: wiki-db-credentials, creationPolicy: Orphan}}
+    ---
+    apiVersion: generators.external-secrets.io/v1alpha1
+    kind: Password
+    metadata: {{name: wiki-password, namespace: db}}
+    spec: {{length: 24}}
+    """
+BACKUP_USES_WIKI_PASSWORD = f"""
+    apiVersion: external-secrets.io/v1
+    kind: ExternalSecret
+    metadata: {{name: backup, namespace: db}}
+    spec:
+      dataFrom:
+      - sourceRef: {{generatorRef: {generator_ref("wiki-password")}}}
+    """
+
+
+def adopted(spec: str, *texts: str) -> str:
+    """What a render with spec.adopt reports it took over."""
+    made = plan(spec, CLUSTER, *texts)
+    adoption = made.adopt()
+    return messages(adoption_results(made.generated, adoption, made.applied))
+
+
+def test_a_secret_is_adopted_with_what_changes_in_it() -> None:
+    secret = """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: wiki-db-credentials, namespace: wiki}
+        type: kubernetes.io/basic-auth
+        stringData: {username: wiki, host: old-host}
+        """
+    assert adopted(ADOPT_TRUST_WIKI, secret) == (
+        'adopted Secret "wiki/wiki-db-credentials" for spec.databases[0] ("wiki"): adds '
+        "stringData.user, stringData.dbname, stringData.port, stringData.uri, "
+        "stringData.jdbc-uri, stringData.fqdn-uri and 1 more, changes stringData.host"
+    )
+
+
+def test_an_adopted_object_is_generated_in_its_file() -> None:
+    made = plan(GENERATE_WIKI, CLUSTER, WIKI_EXTERNAL_SECRET)
+    made.adopt()
+    assert made.generated_object("ExternalSecret", "wiki-db-credentials").path == (
+        "db/wiki-secrets.yaml"
+    )
+
+
+def test_the_generator_is_adopted_with_its_external_secret_renamed() -> None:
+    assert (
+        'adopted Password "db/wiki-password" as Password "db/wiki-db-password" '
+        '(in db/password_wiki-db-password.yaml) for spec.databases[0] ("wiki"): adds '
+        "spec.digits, spec.symbols, spec.symbolCharacters, spec.noUpper, spec.allowRepeat, "
+        "changes metadata.name, spec.length; ESO does not generate a password again for the "
+        "new name"
+    ) in adopted(GENERATE_WIKI, WIKI_EXTERNAL_SECRET)
+
+
+def test_a_generator_another_external_secret_uses_stays_and_the_adoption_says_so() -> None:
+    assert (
+        'Password "db/wiki-password", which it used, is not adopted with it, as '
+        'ExternalSecret "db/backup" uses it too and is not taken over'
+    ) in adopted(GENERATE_WIKI, WIKI_EXTERNAL_SECRET, BACKUP_USES_WIKI_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("spec", "other", "why_not"),
+    [
+        pytest.param(
+            ADOPT_TRUST_WIKI,
+            """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: wiki-db-credentials, namespace: wiki}
+            data: {password: aHVudGVyMg==}
+            """,
+            'it holds "data.password", which the generated Secret does not write',
+            id="secret-holding-data",
+        ),
+        pytest.param(
+            ADOPT_TRUST_WIKI,
+            HAND_WRITTEN_SECRET,
+            'it holds "stringData.token", which the generated Secret does not write',
+            id="secret-holding-another-key",
+        ),
+        pytest.param(
+            GENERATE_WIKI,
+            """
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata: {name: wiki-db-credentials, namespace: db}
+            spec:
+              data:
+              - {secretKey: password, remoteRef: {key: wiki}}
+              - {secretKey: token, remoteRef: {key: wiki-token}}
+            """,
+            'its Secret holds "token", which the generated ExternalSecret does not write',
+            id="external-secret-whose-secret-would-lose-a-key",
+        ),
+        pytest.param(
+            GENERATE_WIKI,
+            """
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata: {name: wiki-db-credentials, namespace: db}
+            spec:
+              dataFrom:
+              - extract: {key: wiki}
+            """,
+            "the keys of the Secret it writes are not all named in it",
+            id="external-secret-extracting-unknown-keys",
+        ),
+        pytest.param(
+            GENERATE_WIKI,
+            f"""
+            apiVersion: generators.external-secrets.io/v1alpha1
+            kind: Password
+            metadata: {{name: wiki-db-password, namespace: db}}
+            spec: {{length: 24}}
+            ---
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata: {{name: backup, namespace: db}}
+            spec:
+              dataFrom:
+              - sourceRef: {{generatorRef: {generator_ref("wiki-db-password")}}}
+            """,
+            'ExternalSecret "db/backup" uses it too and is not taken over',
+            id="password-another-external-secret-uses",
+        ),
+    ],
+)
+def test_what_adopting_would_lose_is_refused(spec: str, other: str, why_not: str) -> None:
+    made = plan(spec, CLUSTER, other)
+    (refused,) = made.adopt().refused.values()
+    assert why_not in refused
+
+
+def test_another_sets_object_is_never_adopted() -> None:
+    theirs = """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: wiki-db-credentials
+          namespace: wiki
+          annotations: {dbset.krm.dev/database-set: others}
+        stringData: {username: wiki}
+        """
+    assert plan(ADOPT_TRUST_WIKI, CLUSTER, theirs).adopt().replaced == {}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "described"),
+    [
+        ({"a": 1}, {"a": 1}, "nothing changes"),
+        ({"spec": {"a": 1}}, {"spec": {"a": 1, "b": 2}}, "adds spec.b"),
+        ({"spec": {"a": 1, "b": 2}}, {"spec": {"a": 3}}, "changes spec.a, removes spec.b"),
+        ({"data": {"password": "hunter2"}}, {"data": {"password": "x"}}, "changes data.password"),
+        ({"spec": {"list": [1]}}, {"spec": {"list": [1, 2]}}, "changes spec.list"),
+        (
+            {"metadata": {"annotations": {"config.kubernetes.io/path": "a.yaml"}}},
+            {"metadata": {"annotations": {"dbset.krm.dev/database-set": "apps"}}},
+            "nothing changes",
+        ),
+        ({}, {str(key): key for key in range(8)}, "adds 0, 1, 2, 3, 4, 5 and 2 more"),
+    ],
+)
+def test_changes_are_described_by_their_paths_never_their_values(
+    old: dict, new: dict, described: str
+) -> None:
+    assert describe_changes(old, new) == described
