@@ -7,9 +7,12 @@ The set goes to Cluster db/pg (tests/domain.py) and is named "apps".
 from __future__ import annotations
 
 import pytest
+from dbset_fn.config.load import load_database_set
+from dbset_fn.krm import Item
 from dbset_fn.plan.adoption import adoption_results, describe_changes
+from dbset_fn.plan.cluster_roles import edit_roles
 from dbset_fn.plan.collisions import collisions
-from domain import CLUSTER, SET_NAME, Plan, messages, plan
+from domain import CLUSTER, SET_NAME, Plan, database_set, messages, objects, plan
 
 # Collisions: what stands where a generated object goes ------------------------------
 
@@ -353,3 +356,133 @@ def test_changes_are_described_by_their_paths_never_their_values(
     old: dict, new: dict, described: str
 ) -> None:
     assert describe_changes(old, new) == described
+
+
+# The Cluster's managed roles: edited in place, recorded, given back ----------------
+
+
+def cluster(body: str = "", annotations: str = "", spec: str = "spec:\n  instances: 1\n") -> str:
+    """Cluster db/pg: its metadata's annotations and its spec as YAML lines."""
+    text = "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: pg\n"
+    text += "  namespace: db\n" + annotations + spec + body
+    return text
+
+
+HAND_WRITTEN_ADMIN = cluster("  managed:\n    roles:\n    - name: admin  # by hand\n")
+RECORDED = "  annotations:\n    dbset.krm.dev/managed-roles: '{}'\n"
+
+
+def with_roles(spec: str, cluster_text: str) -> tuple[Item, str]:
+    """The Cluster after the set's entries' roles are put in it, and the messages."""
+    loaded = load_database_set(database_set(spec)).spec
+    (before,) = objects(cluster_text)
+    entries = list(enumerate(loaded.databases))
+    as_managed_roles = loaded.roleOutput == "managedRoles"
+    after, results = edit_roles(before, entries, as_managed_roles, SET_NAME, loaded.adopt)
+    return after, messages(results)
+
+
+def role_names(obj: Item) -> list[str]:
+    return [role["name"] for role in obj.get("spec", "managed", "roles") or []]
+
+
+def test_a_new_role_is_appended_after_the_hand_written_ones() -> None:
+    after, _ = with_roles("databases: [{name: wiki}]", HAND_WRITTEN_ADMIN)
+    assert role_names(after) == ["admin", "wiki"]
+
+
+def test_the_sets_role_is_replaced_in_place() -> None:
+    owned = cluster(
+        "  managed:\n    roles:\n    - name: wiki\n    - name: admin\n",
+        RECORDED.replace("{}", '{"apps":["wiki"]}'),
+    )
+    after, _ = with_roles("databases: [{name: wiki, comment: The wiki}]", owned)
+    assert after.text.endswith(
+        "    - name: wiki\n      ensure: present\n      login: true\n      comment: The wiki\n"
+        "    - name: admin\n"
+    )
+
+
+def test_a_role_whose_entry_is_gone_is_pruned_and_hand_written_ones_stay() -> None:
+    owned = cluster(
+        "  managed:\n    roles:\n    - name: old\n    - name: admin\n    - name: wiki\n",
+        RECORDED.replace("{}", '{"apps":["old","wiki"]}'),
+    )
+    after, _ = with_roles("databases: [{name: wiki}]", owned)
+    assert role_names(after) == ["admin", "wiki"]
+
+
+def test_the_record_names_the_sets_roles_beside_another_sets() -> None:
+    shared = cluster(
+        "  managed:\n    roles:\n    - name: blog\n",
+        RECORDED.replace("{}", '{"others":["blog"]}'),
+    )
+    after, _ = with_roles("databases: [{name: wiki}]", shared)
+    assert after.annotations["dbset.krm.dev/managed-roles"] == (
+        '{"apps":["wiki"],"others":["blog"]}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        pytest.param(
+            "databases: [{name: admin}]",
+            'role "admin" in spec.managed.roles is written by hand; remove that role from the '
+            "Cluster or choose another name (or set spec.adopt: true to take it over)",
+            id="refused",
+        ),
+        pytest.param(
+            "adopt: true\ndatabases: [{name: admin}]",
+            'adopted role "admin" in spec.managed.roles of Cluster "db/pg" for '
+            'spec.databases[0] ("admin"): adds ensure, login',
+            id="adopted",
+        ),
+        pytest.param(
+            "adopt: true\nroleOutput: databaseRole\ndatabases: [{name: admin}]",
+            'adopted role "admin" in spec.managed.roles of Cluster "db/pg" for '
+            'spec.databases[0] ("admin"): it leaves the Cluster for a DatabaseRole',
+            id="adopted-as-a-database-role",
+        ),
+    ],
+)
+def test_a_hand_written_role_of_the_entrys_name(spec: str, message: str) -> None:
+    _, said = with_roles(spec, HAND_WRITTEN_ADMIN)
+    assert message in said
+
+
+def test_another_sets_role_is_never_adopted() -> None:
+    theirs = cluster(
+        "  managed:\n    roles:\n    - name: wiki\n",
+        RECORDED.replace("{}", '{"others":["wiki"]}'),
+    )
+    _, said = with_roles("adopt: true\ndatabases: [{name: wiki}]", theirs)
+    assert 'role "wiki" in spec.managed.roles is managed by DatabaseSet "others"' in said
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param(cluster(), id="no-managed"),
+        pytest.param(cluster("  managed:\n"), id="managed-null"),
+        pytest.param(cluster("  managed: {}\n"), id="managed-empty"),
+        pytest.param(cluster("  managed:\n    roles: []\n"), id="roles-empty"),
+        pytest.param(cluster("  managed:\n    services: {}\n"), id="managed-holds-more"),
+        pytest.param(cluster(annotations="  annotations: {}\n"), id="annotations-empty"),
+        pytest.param(cluster(annotations="  annotations:\n"), id="annotations-null"),
+        pytest.param(HAND_WRITTEN_ADMIN, id="hand-written-role"),
+    ],
+)
+def test_when_the_last_role_goes_the_cluster_is_given_back_byte_for_byte(written: str) -> None:
+    extended, _ = with_roles("databases: [{name: wiki}]", written)
+    given_back, _ = with_roles("databases: []", extended.text)
+    assert given_back.text == objects(written)[0].text
+
+
+def test_roles_that_are_an_alias_are_refused() -> None:
+    aliased = cluster("  managed:\n    services:\n      additional: &none []\n    roles: *none\n")
+    _, said = with_roles("databases: [{name: wiki}]", aliased)
+    assert (
+        'Cluster "db/pg" must let dbset-fn edit spec.managed.roles in place, but '
+        "spec.managed.roles is tied to another place by an anchor or an alias"
+    ) in said
