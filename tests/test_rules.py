@@ -471,6 +471,7 @@ def test_another_sets_role_is_never_adopted() -> None:
         pytest.param(cluster(annotations="  annotations: {}\n"), id="annotations-empty"),
         pytest.param(cluster(annotations="  annotations:\n"), id="annotations-null"),
         pytest.param(HAND_WRITTEN_ADMIN, id="hand-written-role"),
+        pytest.param(cluster(spec="spec: {}\n"), id="spec-empty"),
     ],
 )
 def test_when_the_last_role_goes_the_cluster_is_given_back_byte_for_byte(written: str) -> None:
@@ -486,3 +487,10 @@ def test_roles_that_are_an_alias_are_refused() -> None:
         'Cluster "db/pg" must let dbset-fn edit spec.managed.roles in place, but '
         "spec.managed.roles is tied to another place by an anchor or an alias"
     ) in said
+
+
+def test_what_was_written_into_an_empty_spec_since_stays_when_the_roles_go() -> None:
+    extended, _ = with_roles("databases: [{name: wiki}]", cluster(spec="spec: {}\n"))
+    edited = extended.text.replace("spec:\n", "spec:\n  instances: 3\n")
+    given_back, _ = with_roles("databases: []", edited)
+    assert given_back.text.endswith("spec:\n  instances: 3\n")
