@@ -12,7 +12,9 @@ from dbset_fn.krm import Item
 from dbset_fn.plan.adoption import adoption_results, describe_changes
 from dbset_fn.plan.cluster_roles import edit_roles
 from dbset_fn.plan.collisions import collisions
-from domain import CLUSTER, SET_NAME, Plan, database_set, messages, objects, plan
+from dbset_fn.plan.immutable import immutable_changes
+from dbset_fn.plan.losses import losses
+from domain import CLUSTER, SET_NAME, Plan, database_set, messages, objects, plan, render
 
 # Collisions: what stands where a generated object goes ------------------------------
 
@@ -494,3 +496,125 @@ def test_what_was_written_into_an_empty_spec_since_stays_when_the_roles_go() -> 
     edited = extended.text.replace("spec:\n", "spec:\n  instances: 3\n")
     given_back, _ = with_roles("databases: []", edited)
     assert given_back.text.endswith("spec:\n  instances: 3\n")
+
+
+# What Kubernetes refuses, and what applying a render takes away -------------------
+
+OTHER_CLUSTER = CLUSTER.replace("name: pg", "name: other")
+ELSEWHERE = OTHER_CLUSTER.replace("namespace: db", "namespace: db2")
+
+
+def rendered_again(first: str, then: str, *texts: str) -> Plan:
+    """A render of the set as then, on the output of a render of it as first."""
+    items, results = render(first, *texts)
+    assert "error" not in {result.severity for result in results}, messages(results)
+    return plan(then, items=items)
+
+
+def refused_changes(made: Plan) -> str:
+    return messages(immutable_changes(made.generated, made.previous, made.applied))
+
+
+def lost(made: Plan) -> str:
+    return messages(losses(made.generated, made.previous, made.spec, made.applied))
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "message"),
+    [
+        pytest.param(
+            "databases: [{name: my_app}]",
+            "databases: [{name: my-app}]",
+            'Database "db/my-app" (in db/database_my-app.yaml) must keep its spec.name '
+            '"my_app", as a Database cannot change it once created, but spec.databases[0] '
+            '("my-app") now gives "my-app"',
+            id="spec-name",
+        ),
+        pytest.param(
+            "databases: [{name: wiki, database: {locale: en_US.UTF-8}}]",
+            "databases: [{name: wiki, database: {locale: de_DE.UTF-8}}]",
+            'must keep its spec.locale "en_US.UTF-8"',
+            id="locale",
+        ),
+        pytest.param(
+            "roleOutput: databaseRole\ndatabases: [{name: my_app}]",
+            "roleOutput: databaseRole\ndatabases: [{name: my-app}]",
+            'DatabaseRole "db/my-app" (in db/databaserole_my-app.yaml) must keep its spec.name '
+            '"my_app"',
+            id="role-name",
+        ),
+    ],
+)
+def test_a_field_kubernetes_will_not_change_is_an_error(
+    first: str, then: str, message: str
+) -> None:
+    assert message in refused_changes(rendered_again(first, then))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param(OTHER_CLUSTER, id="same-namespace"),
+        pytest.param(ELSEWHERE, id="another-namespace"),
+    ],
+)
+def test_a_move_to_another_cluster_is_an_error(other: str) -> None:
+    on_pg = "entriesWithoutPassword: trust\ndatabases: [{name: wiki}]"
+    moved = on_pg.replace("{name: wiki}", f"{{name: wiki, cluster: {other_ref(other)}}}")
+    assert (
+        'Database "db/wiki" (in db/database_wiki.yaml) must stay on Cluster "db/pg", as a '
+        "Database cannot move to another Cluster once created"
+    ) in refused_changes(rendered_again(on_pg, moved, CLUSTER, other))
+
+
+def other_ref(cluster_text: str) -> str:
+    (obj,) = objects(cluster_text)
+    return f"{{name: {obj.name}, namespace: {obj.namespace}}}"
+
+
+def test_a_value_dropped_or_set_for_the_first_time_is_no_change() -> None:
+    before = "databases: [{name: wiki, database: {locale: en_US.UTF-8}}]"
+    assert refused_changes(rendered_again(before, "databases: [{name: wiki}]")) == ""
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "warning"),
+    [
+        pytest.param(
+            "databases: [{name: wiki}]",
+            "databases: [{name: wiki, ensure: absent}]",
+            'spec.databases[0] ("wiki") has ensure: absent, so CloudNativePG drops role "wiki" '
+            'and database "wiki" with all its data',
+            id="ensure-absent",
+        ),
+        pytest.param(
+            "databases: [{name: wiki, database: {databaseReclaimPolicy: delete}}]",
+            "databases: []",
+            'Database "db/wiki" (in db/database_wiki.yaml) is pruned and its '
+            'databaseReclaimPolicy is delete, so CloudNativePG drops database "wiki" with all '
+            "its data",
+            id="pruned-database-reclaim-delete",
+        ),
+        pytest.param(
+            "databases: [{name: wiki}]",
+            "databases: []",
+            'spec.databases no longer lists "wiki", so its objects are pruned, but PostgreSQL '
+            'still holds role "wiki" and database "wiki"',
+            id="entry-removed",
+        ),
+        pytest.param(
+            "databases: [{name: wiki, bitwardenPasswordId: 7f3c1a52-0000-4000-8000-000000000001}]",
+            "databases: [{name: wiki, password: {generate: {}}}]",
+            'spec.databases[0] ("wiki") now takes its password from the generator of '
+            'ExternalSecret "db/wiki-db-credentials" instead of ClusterSecretStore "bitwarden" '
+            '"7f3c1a52-0000-4000-8000-000000000001", so role "wiki" gets a new password',
+            id="password-source-changed",
+        ),
+    ],
+)
+def test_what_applying_takes_away_is_a_warning(first: str, then: str, warning: str) -> None:
+    assert warning in lost(rendered_again(first, then))
+
+
+def test_a_first_render_takes_nothing_away() -> None:
+    assert lost(plan("databases: [{name: wiki, password: {generate: {}}}]")) == ""
