@@ -2,7 +2,8 @@
 
 The registry's order is the order an entry's objects are made in: the owner role
 before the database, as CloudNativePG creates them, and the password generator before
-the ExternalSecrets that use it. To add a kind, see docs/development.md.
+the ExternalSecrets that use it. To add a kind, see the README's
+"Adding a generated kind".
 """
 
 from __future__ import annotations
@@ -24,12 +25,10 @@ GENERATED: tuple[GeneratedKind, ...] = (
 )
 """What a DatabaseSet generates: only objects of these kinds are ever pruned."""
 
-_BY_KIND = {(generated.kind.group, generated.kind.kind): generated for generated in GENERATED}
-
 
 def kind_of(obj: Item) -> GeneratedKind | None:
     """The generated kind obj is of, or None for a kind the set never generates."""
-    return _BY_KIND.get((obj.group, obj.kind))
+    return next((kind for kind in GENERATED if kind.of(obj)), None)
 
 
 def claims_of(obj: Item) -> list[Claim]:

@@ -158,8 +158,11 @@ class GeneratedKind:
         """The objects of this kind an entry on the Cluster at endpoint makes."""
         return []
 
-    def for_cluster(self, spec: Spec, endpoint: Endpoint) -> list[Rendered]:
-        """The objects of this kind a Cluster the set's entries go to makes."""
+    def for_cluster(
+        self, entries: list[DatabaseEntry], spec: Spec, endpoint: Endpoint
+    ) -> list[Rendered]:
+        """The objects of this kind the Cluster at endpoint makes, for the set's entries
+        on it (none, when the set's last entry left it)."""
         return []
 
     def claims(self, values: dict[str, Any], namespace: str) -> list[Claim]:

@@ -4,7 +4,7 @@ It knows nothing about databases; the DatabaseSet function is written on top of 
 """
 
 from .documents import read_documents, write_documents
-from .edits import CannotEdit
+from .edits import CannotEdit, Created, Emptied
 from .messages import quoted
 from .objects import (
     LOCAL_CONFIG,
@@ -25,6 +25,8 @@ __all__ = [
     "LOCAL_CONFIG",
     "ORCHESTRATOR_PREFIXES",
     "CannotEdit",
+    "Created",
+    "Emptied",
     "Item",
     "KubeObject",
     "Origin",

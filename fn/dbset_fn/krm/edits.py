@@ -30,6 +30,7 @@ from .yaml12 import (
     is_merge_key,
     line_start,
     mapping_value,
+    parse_value,
     scalar_text,
 )
 
@@ -40,12 +41,41 @@ class CannotEdit(YamlError):
     """The node cannot be edited in place; the message says why, from its path on."""
 
 
+class Emptied(NamedTuple):
+    """An empty value where an edit made new structure (`[]`, `{}`, `null`, `~`, or
+    nothing), kept as written so that it can be put back byte for byte."""
+
+    text: str
+
+    @classmethod
+    def read(cls, text: str) -> Emptied | None:
+        """What text writes, where it is a null or an empty collection on one line; None
+        for anything else (text kept elsewhere, say in an annotation, may hold anything)."""
+        if not text.isprintable() or "#" in text:
+            return None
+        try:
+            value = _inline_value(text)
+        except YamlError:
+            return None
+        return (
+            cls(text) if value is None or (isinstance(value, dict | list) and not value) else None
+        )
+
+    @property
+    def value(self) -> dict | list | None:
+        return _inline_value(self.text)
+
+
+def _inline_value(written: str) -> Any:
+    return parse_value(f"- {written}", 1)[0]
+
+
 class Created(NamedTuple):
     """Where set() put new structure: the path of the first node it made or filled, and
-    that node's text before (None: it was not there). Enough to undo it later."""
+    what stood there before (None: nothing). Enough to undo it later."""
 
     path: tuple[str, ...]
-    before: str | None
+    before: Emptied | None
 
 
 # Public edits --------------------------------------------------------------------------
@@ -78,22 +108,24 @@ def created_by_set(text: str, tree: Tree, path: Path) -> Created | None:
     old = mapping_value(parent, path[min(depth, len(path) - 1)])
     if depth == len(path):
         return (
-            Created(tuple(path), node_text(text, old))
+            Created(tuple(path), Emptied(node_text(text, old)))
             if old is not None and _is_empty(old)
             else None
         )
-    return Created(tuple(path[: depth + 1]), None if old is None else node_text(text, old))
+    before = None if old is None else Emptied(node_text(text, old))
+    return Created(tuple(path[: depth + 1]), before)
 
 
-def set_text(text: str, tree: Tree, path: Path, written: str | None) -> str:
-    """Put a value back as it was written (an empty collection or a scalar, such as
-    `[]`), or remove its key (None): undoes what set_value created."""
+def set_text(text: str, tree: Tree, path: Path, before: Emptied | None) -> str:
+    """Put an empty value back as it was written, or remove its key (None): undoes what
+    set_value created."""
     parent, depth = _deepest(tree, path)
     if depth != len(path):
         return text
-    if written is None:
+    if before is None:
         return _delete_pair(text, parent, path[-1])
-    return _replace_value(text, parent, path[-1], _Written(written), _Style.of(text, tree.root))
+    written = _Written(before.text)
+    return _replace_value(text, parent, path[-1], written, _Style.of(text, tree.root))
 
 
 def delete_key(text: str, tree: Tree, path: Path) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, SequenceNode
@@ -40,6 +40,7 @@ INTERNAL_PATH = "internal.config.kubernetes.io/path"
 PACKAGE_PATH = "internal.config.kubernetes.io/package-path"  # kpt sets it; kustomize does not
 SEQ_INDENT = "internal.config.kubernetes.io/seqindent"  # kpt sets it; kustomize does not
 INTERNAL_INDEX = "internal.config.kubernetes.io/index"
+WRITTEN_TOGETHER = 50  # new objects per emitter run
 # Annotations kpt and kustomize set and read back to keep track of an object.
 ORCHESTRATOR_PREFIXES = (
     "config.kubernetes.io/",
@@ -105,15 +106,16 @@ class Item:
             self.header = header_of(self._tree().root)
 
     @classmethod
-    def new(cls, values: Sequence[Mapping[str, Any]]) -> list[Item]:
-        """New resources, written out together (fast) and kept as text: thousands of new
-        objects take a third of the memory as text."""
-        text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in values]))
-        starts = [match.start() for match in _ENTRY_START.finditer(text)] + [len(text)]
-        return [
-            cls(text, span, ENTRY, NEW, _header_of_value(value) or UNREAD)
-            for value, span in zip(values, itertools.pairwise(starts), strict=True)
-        ]
+    def new(cls, values: Iterable[Mapping[str, Any]]) -> Iterator[Item]:
+        """New resources, kept as text (thousands of new objects take a third of the
+        memory as text), written out fifty at a time: the emitter is fast on a batch,
+        and few values are alive at once."""
+        values = iter(values)
+        while batch := list(itertools.islice(values, WRITTEN_TOGETHER)):
+            text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in batch]))
+            starts = [match.start() for match in _ENTRY_START.finditer(text)] + [len(text)]
+            for value, span in zip(batch, itertools.pairwise(starts), strict=True):
+                yield cls(text, span, ENTRY, NEW, _header_of_value(value) or UNREAD)
 
     @property
     def text(self) -> str:
@@ -144,9 +146,6 @@ class Item:
     @property
     def group(self) -> str:
         return self.api_version.rpartition("/")[0]
-
-    def is_kind(self, api_version: str, kind: str) -> bool:
-        return self.header.api_version == api_version and self.header.kind == kind
 
     @property
     def is_local_config(self) -> bool:
@@ -271,10 +270,11 @@ class KubeObject:
         """What set(*path) would create, without setting it."""
         return edits.created_by_set(self.text, self._located(), path)
 
-    def restore(self, path: Sequence[str], written: str | None) -> None:
-        """Undo a set that created structure: its text back as written, or its key gone."""
-        text = edits.set_text(self.text, self._located(), path, written)
-        self._replace(text, path, _MISSING if written is None else _value_of(written))
+    def restore(self, path: Sequence[str], before: edits.Emptied | None) -> None:
+        """Undo a set that created structure: what stood there back as written, or its
+        key gone."""
+        text = edits.set_text(self.text, self._located(), path, before)
+        self._replace(text, path, _MISSING if before is None else before.value)
 
     def delete(self, *path: str) -> None:
         self._replace(edits.delete_key(self.text, self._located(), path), path, _MISSING)
@@ -396,11 +396,6 @@ def _with(
         parent, step = parents[-1]
         parent[step] = None
     return top
-
-
-def _value_of(written: str) -> Any:
-    """The value of a scalar or collection written inline (`[]`, `null`, or nothing)."""
-    return parse_value(f"- {written}", 1)[0]
 
 
 def _header_of_value(value: Mapping[str, Any]) -> Header | None:

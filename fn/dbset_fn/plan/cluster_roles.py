@@ -19,8 +19,7 @@ from typing import Any
 from ..config.model import Spec
 from ..kinds.base import Claim
 from ..kinds.database_role import ROLE_CLAIM, managed_role_for
-from ..krm import CannotEdit, Item, KubeObject, Result, error, info, quoted
-from ..krm.edits import Created
+from ..krm import CannotEdit, Created, Emptied, Item, KubeObject, Result, error, info, quoted
 from .adoption import describe_changes
 from .collisions import RoleClaim
 from .generated import ForEntry
@@ -178,7 +177,7 @@ def _roles_change(
     wanted: dict[str, dict[str, Any]],
     mine: set[str],
     record: RolesRecord,
-) -> tuple[Callable[[], None], dict[str, str | None]]:
+) -> tuple[Callable[[], None], dict[str, Emptied | None]]:
     """The edit of spec.managed.roles to make, and the record's restore entries as they
     are to be once it is made."""
     restore = dict(record.restore)
@@ -204,7 +203,7 @@ def _on_roles_path(dotted: str) -> bool:
     return ROLES[: len(path)] == path
 
 
-def _put_back(obj: KubeObject, made_here: dict[str, str | None]) -> None:
+def _put_back(obj: KubeObject, made_here: dict[str, Emptied | None]) -> None:
     """The roles list is to be empty: give back what the Cluster had before the set's
     first role, as the record says. Where what the set made holds more now (or a record
     from before it said so): the roles go, and managed if nothing else is in it."""
@@ -230,7 +229,7 @@ def _write_record(
     set_name: str,
     owned: list[str],
     record: RolesRecord,
-    restore: dict[str, str | None],
+    restore: dict[str, Emptied | None],
 ) -> None:
     """Write the record back, and only if it changed, so re-runs keep the text as is.
     Without owners it goes, and the annotations as they were before it came (a
@@ -254,7 +253,7 @@ def _write_record(
         obj.set(*RECORD, value=RolesRecord(owners, restore).to_json())
 
 
-def _remember(restore: dict[str, str | None], created: Created | None) -> bool:
+def _remember(restore: dict[str, Emptied | None], created: Created | None) -> bool:
     """Note what an edit replaced, if it was written out (`[]`, `{}`, `null`): what was
     not there at all goes without a note."""
     if created is None or created.before is None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
+from .. import kinds
 from ..config.model import Spec
-from ..kinds import claims_of
 from ..kinds.base import Claim, ObjectKey
 from ..krm import Item, Result, error, quoted
 from .generated import Generated, Owner
@@ -47,7 +47,7 @@ def collisions(
     files = {(new.obj.path, new.obj.index) for new in generated}
     by_key = {key: obj for obj in others if (key := key_of(obj, applied)) in names}
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
-    by_claim = {claim.landed(applied): obj for obj in others for claim in claims_of(obj)}
+    by_claim = {claim.landed(applied): obj for obj in others for claim in kinds.claims_of(obj)}
     for owner, _, obj, written_claims, _ in generated:
         made = f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for {owner.describe()}"
         claims = [claim.landed(applied) for claim in written_claims]

@@ -7,15 +7,13 @@ import itertools
 import posixpath
 from collections.abc import Iterator
 
+from .. import kinds
 from ..config.model import Spec
-from ..kinds import GENERATED
 from ..kinds.base import GeneratedKind, ObjectKey, Rendered
 from ..krm import Item, placement
 from .generated import ForCluster, ForEntry, Generated, Owner
 from .ownership import OWNER, landed
 from .targets import Target
-
-MADE_TOGETHER = 50  # objects written to text at once: fast enough, and few kept as data
 
 
 def generate(
@@ -29,12 +27,12 @@ def generate(
     """Each entry's objects in the order of the registry, then each Cluster's, each
     marked as the set's and placed in its file: where the object it replaces was
     (previous: an earlier run's objects or adopted ones, by key_of(obj, applied)), or
-    under config_dir. Made fifty at a time, as text."""
+    under config_dir."""
     made = _marked(_rendered(spec, targets), spec, set_name, previous, config_dir, applied)
-    while batch := list(itertools.islice(made, MADE_TOGETHER)):
-        objects = Item.new([rendered.document for _, _, rendered in batch])
-        for (owner, kind, rendered), obj in zip(batch, objects, strict=True):
-            yield Generated(owner, kind, obj, rendered.claims, rendered.reads)
+    made, documents = itertools.tee(made)  # Item.new reads a few documents ahead
+    objects = Item.new(rendered.document for _, _, rendered in documents)
+    for (owner, kind, rendered), obj in zip(made, objects, strict=True):
+        yield Generated(owner, kind, obj, rendered.claims, rendered.reads)
 
 
 Made = tuple[Owner, GeneratedKind, Rendered]
@@ -44,12 +42,13 @@ def _rendered(spec: Spec, targets: list[Target]) -> Iterator[Made]:
     endpoints = {position: target.endpoint for target in targets for position, _ in target.entries}
     for position, entry in enumerate(spec.databases):
         owner, endpoint = ForEntry(position, entry), endpoints[position]
-        for kind in GENERATED:
+        for kind in kinds.GENERATED:
             for rendered in kind.for_entry(entry, spec, endpoint):
                 yield owner, kind, rendered
     for target in targets:
-        for kind in GENERATED:
-            for rendered in kind.for_cluster(spec, target.endpoint):
+        entries = [entry for _, entry in target.entries]
+        for kind in kinds.GENERATED:
+            for rendered in kind.for_cluster(entries, spec, target.endpoint):
                 yield ForCluster(target.cluster), kind, rendered
 
 

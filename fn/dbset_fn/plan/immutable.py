@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..kinds import GENERATED
+from .. import kinds
 from ..kinds.base import GeneratedKind, ObjectKey
 from ..krm import Item, Result, error, quoted
 from .generated import Generated, Owner
@@ -63,7 +63,7 @@ def _by_what_they_manage(objects: Iterable[Item]) -> dict[tuple[GeneratedKind, A
     return {
         (kind, _value(obj.read(), "spec.name")): obj
         for obj in objects
-        for kind in GENERATED
+        for kind in kinds.GENERATED
         if kind.names_a_cluster and kind.of(obj)
     }
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import kinds
 from ..config.model import Spec, entry_path
-from ..kinds import GENERATED, kind_of
 from ..kinds.base import ObjectKey, Pruning
 from ..krm import FUNCTION_CONFIG, Item, Result, quoted, warning
 from .generated import Generated
@@ -32,9 +32,9 @@ def losses(
     after = [new.obj for new in generated]
     pruning = Pruning(entries, _clusters_namespaces([*previous.values(), *after]))
     for obj in pruned:
-        if kind := kind_of(obj):
+        if kind := kinds.kind_of(obj):
             yield from kind.pruned(obj, obj.read(), pruning)
-    for kind in GENERATED:
+    for kind in kinds.GENERATED:
         before = [obj for obj in previous.values() if kind.of(obj)]
         yield from kind.changed(before, [obj for obj in after if kind.of(obj)], pruning)
 
@@ -59,4 +59,6 @@ def _dropped_entries(spec: Spec) -> Iterator[Result]:
 def _clusters_namespaces(objects: list[Item]) -> set[str]:
     """Where the set's Clusters are (those of its objects that name one): a Secret
     elsewhere is an app's."""
-    return {obj.namespace for obj in objects if (kind := kind_of(obj)) and kind.names_a_cluster}
+    return {
+        obj.namespace for obj in objects if (kind := kinds.kind_of(obj)) and kind.names_a_cluster
+    }

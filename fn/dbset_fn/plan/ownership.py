@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 from typing import NamedTuple, NoReturn
 
+from .. import kinds
 from ..config.names import dns1123_subdomain_problem
-from ..kinds import kind_of
 from ..kinds.base import ObjectKey
-from ..krm import Item, quoted
-from ..krm.yaml12 import YamlError, parse_value
+from ..krm import Emptied, Item, quoted
 
 OWNER = "dbset.krm.dev/database-set"
 MANAGED_ROLES = "dbset.krm.dev/managed-roles"
@@ -47,7 +46,7 @@ def owner_of(obj: Item) -> str:
 def foreign_reason(obj: Item) -> str | None:
     """Why an object that carries the ownership annotation cannot have been generated
     (it must then never be pruned), or None."""
-    kind = kind_of(obj)
+    kind = kinds.kind_of(obj)
     if kind is None:
         return f"a DatabaseSet never generates a {obj.kind or 'resource without a kind'}"
     return kind.foreign_reason(obj)
@@ -55,15 +54,18 @@ def foreign_reason(obj: Item) -> str | None:
 
 class RolesRecord(NamedTuple):
     """The Cluster's record: the roles each DatabaseSet owns, and what to put back
-    (dotted path -> its text before, None: it was not there) once no set has roles."""
+    (dotted path -> what stood there, None: nothing) once no set has roles."""
 
     owners: dict[str, list[str]]
-    restore: dict[str, str | None]
+    restore: dict[str, Emptied | None]
 
     def to_json(self) -> str | None:
         record: dict[str, object] = dict(sorted(self.owners.items()))
         if self.restore and self.owners:
-            record[RESTORE] = self.restore
+            record[RESTORE] = {
+                path: None if before is None else before.text
+                for path, before in self.restore.items()
+            }
         return json.dumps(record, separators=(",", ":")) if self.owners else None
 
 
@@ -90,7 +92,11 @@ def read_record(cluster: Item) -> RolesRecord:
     problem = _owners_problem(record) or _restore_problem(restore)
     if problem:
         _refuse(cluster, problem)
-    return RolesRecord(record, restore)
+    return RolesRecord(record, {path: _emptied(before) for path, before in restore.items()})
+
+
+def _emptied(written: str | None) -> Emptied | None:
+    return None if written is None else Emptied.read(written)
 
 
 def _has_record_shape(owners: object, restore: object) -> bool:
@@ -183,10 +189,6 @@ def _restorable(path: str, before: str | None) -> bool:
 
 def _is_empty_form(written: str, kind: type, null: bool = True) -> bool:
     """Whether written is an empty collection of kind (or a null), on one line."""
-    if not written.isprintable() or "#" in written:
-        return False
-    try:
-        value = parse_value(f"- {written}", 1)[0]
-    except YamlError:
-        return False
-    return (null and value is None) or (type(value) is kind and not value)
+    emptied = Emptied.read(written)
+    value = None if emptied is None else emptied.value
+    return emptied is not None and ((null and value is None) or type(value) is kind)

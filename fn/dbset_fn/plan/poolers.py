@@ -24,7 +24,7 @@ def choose_pooler(
     poolers = [
         obj
         for obj in items
-        if obj.is_kind(POOLER.api_version, POOLER.kind)
+        if POOLER.of(obj)
         and not obj.is_local_config
         and (obj.namespace or applied) == runs_in
         and obj.get("spec", "cluster", "name") == cluster.name

@@ -71,9 +71,7 @@ def find_cluster(
 ) -> tuple[Item | None, list[Result]]:
     """The one Cluster in items that wanted names; field is where wanted was written."""
     clusters = [  # a Cluster without a name is no Cluster CloudNativePG would run
-        obj
-        for obj in items
-        if obj.is_kind(CLUSTER.api_version, CLUSTER.kind) and obj.name and not obj.is_local_config
+        obj for obj in items if CLUSTER.of(obj) and obj.name and not obj.is_local_config
     ]
     matches = [  # a Cluster without a namespace runs in the one it is applied to
         cluster
@@ -132,7 +130,7 @@ def _recorded(items: list[Item], set_name: str) -> list[Item]:
     reported when an entry goes to its Cluster)."""
     found = []
     for obj in items:
-        if not obj.is_kind(CLUSTER.api_version, CLUSTER.kind) or obj.is_local_config:
+        if not CLUSTER.of(obj) or obj.is_local_config:
             continue
         try:
             if set_name in read_record(obj).owners:
