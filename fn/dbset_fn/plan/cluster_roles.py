@@ -205,19 +205,23 @@ def _on_roles_path(dotted: str) -> bool:
 
 def _put_back(obj: KubeObject, made_here: dict[str, Emptied | None]) -> None:
     """The roles list is to be empty: give back what the Cluster had before the set's
-    first role, as the record says. A record from before it said so: the roles go, and
-    managed if nothing else is in it."""
-    if not made_here:
-        obj.delete(*ROLES)
-        if not obj.get(*ROLES[:2]):
-            obj.delete(*ROLES[:2])
-        return
-    ((dotted, before),) = made_here.items()
-    path = tuple(dotted.split("."))
-    if path == ROLES[:2] and set(obj.get(*path) or {}) - {"roles"}:
-        obj.delete(*ROLES)  # managed holds more now: only the roles go
-    else:
-        obj.restore(path, before)
+    first role, as the record says. Where what the set made holds more now (or a record
+    from before it said so): the roles go, and managed if nothing else is in it."""
+    if made_here:
+        ((dotted, before),) = made_here.items()
+        path = tuple(dotted.split("."))
+        if not _holds_more(obj, path):
+            obj.restore(path, before)
+            return
+    obj.delete(*ROLES)
+    if not obj.get(*ROLES[:2]):
+        obj.delete(*ROLES[:2])
+
+
+def _holds_more(obj: KubeObject, path: tuple[str, ...]) -> bool:
+    """Whether the mapping at path (spec or spec.managed) holds more than the way to the
+    roles: someone wrote into what the set made."""
+    return any(set(obj.get(*ROLES[:depth]) or {}) - {ROLES[depth]} for depth in range(len(path), 3))
 
 
 def _write_record(
