@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from textwrap import dedent, indent
 
 from dbset_fn.config.load import load_database_set
-from dbset_fn.config.model import Spec
 from dbset_fn.function import process_database_set
 from dbset_fn.kinds.base import Adoption, ObjectKey
 from dbset_fn.krm import Item, Result, read_documents
@@ -22,8 +21,9 @@ from dbset_fn.plan.cluster_roles import managed_role_claims
 from dbset_fn.plan.collisions import RoleClaim
 from dbset_fn.plan.generate import generate
 from dbset_fn.plan.generated import Generated
-from dbset_fn.plan.ownership import key_of, owner_of
-from dbset_fn.plan.targets import Target, applied_namespace, targets_of
+from dbset_fn.plan.ownership import owner_of
+from dbset_fn.plan.render import Render
+from dbset_fn.plan.targets import targets_of
 
 SET_NAME = "apps"
 
@@ -65,24 +65,22 @@ def render(spec: str, *texts: str) -> tuple[list[Item], list[Result]]:
 class Plan:
     """The steps of a render before its rules are asked (see plan/transform.py)."""
 
-    spec: Spec
+    render: Render
     items: list[Item]
-    targets: list[Target]
-    applied: str
     previous: dict[ObjectKey, Item]
     kept: list[Item]
     generated: list[Generated] = field(default_factory=list)
 
     def regenerate(self) -> list[Generated]:
-        return list(generate(self.spec, SET_NAME, self.targets, self.previous, "", self.applied))
+        return list(generate(self.render, self.previous, ""))
 
     def managed_roles(self) -> list[RoleClaim]:
-        return list(managed_role_claims(self.targets, self.spec, self.applied))
+        return list(managed_role_claims(self.render))
 
     def adopt(self) -> Adoption:
         """spec.adopt's step: what is taken over, and the objects generated again, each
         in the place of what it replaces."""
-        adoption = adoptable(self.generated, self.kept, self.applied)
+        adoption = adoptable(self.render, self.generated, self.kept)
         taken = {id(obj) for obj in adoption.replaced.values()}
         self.kept = [obj for obj in self.kept if id(obj) not in taken]
         self.previous |= adoption.replaced
@@ -101,11 +99,11 @@ def plan(spec: str, *texts: str, items: list[Item] | None = None) -> Plan:
     loaded = load_database_set(database_set(spec)).spec
     targets, results = targets_of(items, loaded, SET_NAME)
     assert targets and not results, results
-    applied = applied_namespace(targets)
+    render = Render.of(loaded, SET_NAME, targets)
     owned = [obj for obj in items if owner_of(obj) == SET_NAME]
-    previous = {key_of(obj, applied): obj for obj in owned}
+    previous = {render.key_of(obj): obj for obj in owned}
     kept = [obj for obj in items if owner_of(obj) != SET_NAME]
-    made = Plan(loaded, items, targets, applied, previous, kept)
+    made = Plan(render, items, previous, kept)
     made.generated = made.regenerate()
     return made
 

@@ -14,6 +14,8 @@ from dbset_fn.plan.cluster_roles import edit_roles
 from dbset_fn.plan.collisions import collisions
 from dbset_fn.plan.immutable import immutable_changes
 from dbset_fn.plan.losses import losses
+from dbset_fn.plan.render import Render
+from dbset_fn.plan.targets import targets_of
 from domain import CLUSTER, SET_NAME, Plan, database_set, messages, objects, plan, render
 
 # Collisions: what stands where a generated object goes ------------------------------
@@ -28,13 +30,7 @@ databases:
 
 def in_the_way(made: Plan, not_adopted: dict | None = None) -> str:
     found = collisions(
-        made.generated,
-        made.managed_roles(),
-        made.kept,
-        made.spec,
-        SET_NAME,
-        not_adopted or {},
-        made.applied,
+        made.render, made.generated, made.managed_roles(), made.kept, not_adopted or {}
     )
     return messages(found)
 
@@ -209,7 +205,7 @@ def adopted(spec: str, *texts: str) -> str:
     """What a render with spec.adopt reports it took over."""
     made = plan(spec, CLUSTER, *texts)
     adoption = made.adopt()
-    return messages(adoption_results(made.generated, adoption, made.applied))
+    return messages(adoption_results(made.render, made.generated, adoption))
 
 
 def test_a_secret_is_adopted_with_what_changes_in_it() -> None:
@@ -378,9 +374,9 @@ def with_roles(spec: str, cluster_text: str) -> tuple[Item, str]:
     """The Cluster after the set's entries' roles are put in it, and the messages."""
     loaded = load_database_set(database_set(spec)).spec
     (before,) = objects(cluster_text)
-    entries = list(enumerate(loaded.databases))
-    as_managed_roles = loaded.roleOutput == "managedRoles"
-    after, results = edit_roles(before, entries, as_managed_roles, SET_NAME, loaded.adopt)
+    targets, problems = targets_of([before], loaded, SET_NAME)
+    assert targets, messages(problems)
+    after, results = edit_roles(Render.of(loaded, SET_NAME, targets), targets[0])
     return after, messages(results)
 
 
@@ -512,11 +508,11 @@ def rendered_again(first: str, then: str, *texts: str) -> Plan:
 
 
 def refused_changes(made: Plan) -> str:
-    return messages(immutable_changes(made.generated, made.previous, made.applied))
+    return messages(immutable_changes(made.render, made.generated, made.previous))
 
 
 def lost(made: Plan) -> str:
-    return messages(losses(made.generated, made.previous, made.spec, made.applied))
+    return messages(losses(made.render, made.generated, made.previous))
 
 
 @pytest.mark.parametrize(
