@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from ..config.model import DatabaseEntry, SecretStoreRef, Spec
+from ..config.model import DatabaseEntry, SecretStoreRef, Spec, entry_path
 from ..krm import FUNCTION_CONFIG, Item, Result, quoted, warning
 from .connection import Endpoint
 
@@ -298,9 +298,9 @@ def lost(what: str, listed: tuple[int, DatabaseEntry] | None, keep: str, name: s
             field_path="spec.databases",
             current_value=name,
         )
-    position, _ = listed
+    position, entry = listed
     return warning(
-        f"{what}, as spec.databases[{position}] ({quoted(name)}) changed; to keep it, {keep}",
+        f"{what}, as {entry_path(position, entry)} changed; to keep it, {keep}",
         FUNCTION_CONFIG,
         field_path=f"spec.databases[{position}]",
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from ..config.model import DatabaseEntry, PasswordRef, SecretStoreRef, Spec
+from ..config.model import DatabaseEntry, PasswordRef, SecretStoreRef, Spec, entry_path
 from ..krm import FUNCTION_CONFIG, LOCAL_CONFIG, Item, Result, quoted, warning
 from .base import (
     APP_SECRET,
@@ -217,9 +217,9 @@ class ExternalSecret(GeneratedKind):
             if old.get((namespace, role), source) == source or role in warned:
                 continue
             warned.add(role)
-            position, _ = pruning.entries[role]
+            position, entry = pruning.entries[role]
             yield warning(
-                f"spec.databases[{position}] ({quoted(role)}) now takes its password from "
+                f"{entry_path(position, entry)} now takes its password from "
                 f"{source} instead of {old[namespace, role]}, so role "
                 f"{quoted(role)} gets a new password once the output is applied, and its apps "
                 "fail to connect until they read the new Secret; to keep the password, undo "

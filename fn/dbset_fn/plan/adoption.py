@@ -23,22 +23,26 @@ from typing import Any
 from ..kinds.base import Adoption
 from ..krm import Item, Result, info, is_orchestrator_annotation
 from .generated import Generated
-from .ownership import OWNER, key_of, owner_of
+from .ownership import OWNER, owner_of
+from .render import Render
 
 MAX_LISTED = 6  # changed fields named in a result; more are counted
 
 
-def adoptable(generated: list[Generated], kept: list[Item], applied: str) -> Adoption:
+def adoptable(render: Render, generated: list[Generated], kept: list[Item]) -> Adoption:
     """Only what a set would have generated, each object once: an object where a
-    generated one goes that its kind takes over, and what goes with it. Objects
-    without a namespace are in applied (see key_of)."""
-    wanted = {key_of(new.obj, applied): new for new in generated}
+    generated one goes that its kind takes over, and what goes with it; nothing
+    without spec.adopt."""
+    adoption = Adoption(kept, render.applied, owner_of)
+    if not render.spec.adopt:
+        return adoption
+    key_of = render.key_of
+    wanted = {key_of(new.obj): new for new in generated}
     in_place = {
         key: obj
         for obj in kept
-        if (key := key_of(obj, applied)) in wanted and not owner_of(obj) and not obj.is_local_config
+        if (key := key_of(obj)) in wanted and not owner_of(obj) and not obj.is_local_config
     }
-    adoption = Adoption(kept, applied, owner_of)
     for key, obj in sorted(in_place.items(), key=lambda pair: wanted[pair[0]].kind.adopted_last):
         new = wanted[key]
         why_not = new.kind.adoption_refusal(obj, new.obj, adoption)
@@ -53,15 +57,15 @@ def adoptable(generated: list[Generated], kept: list[Item], applied: str) -> Ado
 
 
 def adoption_results(
-    generated: list[Generated], adoption: Adoption, applied: str
+    render: Render, generated: list[Generated], adoption: Adoption
 ) -> Iterator[Result]:
     """One info result per adopted object: what it became, and what changed in it."""
     for owner, kind, obj, *_ in generated:
-        key = key_of(obj, applied)
+        key = render.key_of(obj)
         old = adoption.replaced.get(key)
         if old is None:
             continue
-        renamed = key_of(old, applied) != key
+        renamed = render.key_of(old) != key
         became = f" as {obj.describe()}" if renamed else ""
         message = (
             f"adopted {old.describe()}{became} for {owner.describe()}: "

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..config.model import Spec
 from ..kinds.base import Claim
 from ..kinds.database_role import ROLE_CLAIM, managed_role_for
 from ..krm import CannotEdit, Created, Emptied, Item, KubeObject, Result, error, info, quoted
@@ -24,21 +23,22 @@ from .adoption import describe_changes
 from .collisions import RoleClaim
 from .generated import ForEntry
 from .ownership import MANAGED_ROLES, RolesRecord, read_record
+from .render import Render
 from .targets import Entries, Target
 
 ROLES = ("spec", "managed", "roles")
 RECORD = ("metadata", "annotations", MANAGED_ROLES)
 
 
-def edit_roles(
-    cluster: Item, entries: Entries, as_managed_roles: bool, set_name: str, adopt: bool
-) -> tuple[Item, list[Result]]:
-    """The Cluster with the roles of the set's entries on it in spec.managed.roles (none
-    when roles are DatabaseRole objects), the set's other roles there pruned, and the
-    record updated; on a problem, the
-    Cluster as it was and the errors. With adopt, a role of an entry's name that no
-    DatabaseSet owns becomes the set's, replaced in place (or, for DatabaseRole
-    objects, taken out), with an info result."""
+def edit_roles(render: Render, target: Target) -> tuple[Item, list[Result]]:
+    """The target's Cluster with the roles of the set's entries on it in
+    spec.managed.roles (none when roles are DatabaseRole objects), the set's other roles
+    there pruned, and the record updated; on a problem, the Cluster as it was and the
+    errors. With spec.adopt, a role of an entry's name that no DatabaseSet owns becomes
+    the set's, replaced in place (or, for DatabaseRole objects, taken out), with an info
+    result."""
+    cluster, entries, _ = target
+    set_name, as_managed_roles = render.set_name, render.spec.roleOutput == "managedRoles"
     obj = cluster.parse()
     problems = list(_shape_problems(cluster, obj)) or list(_role_name_problems(cluster, obj))
     if problems:
@@ -52,7 +52,7 @@ def edit_roles(
     )
     mine = set(record.owners.get(set_name, []))
     existing = obj.get(*ROLES) or []
-    adopted = _unowned_roles(entries, existing, record) if adopt else {}
+    adopted = _unowned_roles(entries, existing, record) if render.spec.adopt else {}
     mine |= set(adopted)
     problems = list(_claimed_roles(cluster, entries, set_name, record, existing, mine))
     if problems:
@@ -69,31 +69,31 @@ def edit_roles(
         return cluster, [error(message, cluster, field_path="spec.managed.roles")]
     extended = obj.to_item()
     return extended, [
-        _adopted_role(extended, name, position, old, wanted.get(name))
-        for name, (position, old) in adopted.items()
+        _adopted_role(extended, name, owner, old, wanted.get(name))
+        for name, (owner, old) in adopted.items()
     ]
 
 
 def _unowned_roles(
     entries: Entries, existing: list[Any], record: RolesRecord
-) -> dict[str, tuple[int, dict[str, Any]]]:
+) -> dict[str, tuple[ForEntry, dict[str, Any]]]:
     """Roles of the entries' names that no DatabaseSet owns: name -> (entry, role)."""
     owned = {role for roles in record.owners.values() for role in roles}
     present = {role["name"]: role for role in existing if isinstance(role, dict) and "name" in role}
     return {
-        entry.name: (position, present[entry.name])
+        entry.name: (ForEntry(position, entry), present[entry.name])
         for position, entry in entries
         if entry.name in present and entry.name not in owned
     }
 
 
 def _adopted_role(
-    cluster: Item, name: str, position: int, old: dict[str, Any], new: dict[str, Any] | None
+    cluster: Item, name: str, owner: ForEntry, old: dict[str, Any], new: dict[str, Any] | None
 ) -> Result:
     what = f"role {quoted(name)} in spec.managed.roles of {cluster.describe()}"
     done = describe_changes(old, new) if new else "it leaves the Cluster for a DatabaseRole"
     return info(
-        f"adopted {what} for spec.databases[{position}] ({quoted(name)}): {done}",
+        f"adopted {what} for {owner.describe()}: {done}",
         cluster,
         field_path="spec.managed.roles",
         current_value=name,
@@ -205,19 +205,23 @@ def _on_roles_path(dotted: str) -> bool:
 
 def _put_back(obj: KubeObject, made_here: dict[str, Emptied | None]) -> None:
     """The roles list is to be empty: give back what the Cluster had before the set's
-    first role, as the record says. A record from before it said so: the roles go, and
-    managed if nothing else is in it."""
-    if not made_here:
-        obj.delete(*ROLES)
-        if not obj.get(*ROLES[:2]):
-            obj.delete(*ROLES[:2])
-        return
-    ((dotted, before),) = made_here.items()
-    path = tuple(dotted.split("."))
-    if path == ROLES[:2] and set(obj.get(*path) or {}) - {"roles"}:
-        obj.delete(*ROLES)  # managed holds more now: only the roles go
-    else:
-        obj.restore(path, before)
+    first role, as the record says. Where what the set made holds more now (or a record
+    from before it said so): the roles go, and managed if nothing else is in it."""
+    if made_here:
+        ((dotted, before),) = made_here.items()
+        path = tuple(dotted.split("."))
+        if not _holds_more(obj, path):
+            obj.restore(path, before)
+            return
+    obj.delete(*ROLES)
+    if not obj.get(*ROLES[:2]):
+        obj.delete(*ROLES[:2])
+
+
+def _holds_more(obj: KubeObject, path: tuple[str, ...]) -> bool:
+    """Whether the mapping at path (spec or spec.managed) holds more than the way to the
+    roles: someone wrote into what the set made."""
+    return any(set(obj.get(*ROLES[:depth]) or {}) - {ROLES[depth]} for depth in range(len(path), 3))
 
 
 def _write_record(
@@ -258,13 +262,13 @@ def _remember(restore: dict[str, Emptied | None], created: Created | None) -> bo
     return True
 
 
-def managed_role_claims(targets: list[Target], spec: Spec, applied: str) -> Iterator[RoleClaim]:
+def managed_role_claims(render: Render) -> Iterator[RoleClaim]:
     """The roles the set manages in its Clusters' spec.managed.roles: a DatabaseRole
-    object managing one of them would fight the Cluster over it (applied: where a
-    Cluster without a namespace runs)."""
-    if spec.roleOutput != "managedRoles":
+    object managing one of them would fight the Cluster over it."""
+    if render.spec.roleOutput != "managedRoles":
         return
-    for cluster, entries, _ in targets:
+    for cluster, entries, _ in render.targets:
         for position, entry in entries:
-            claim = Claim(ROLE_CLAIM, cluster.namespace or applied, cluster.name, entry.name)
+            namespace = cluster.namespace or render.applied
+            claim = Claim(ROLE_CLAIM, namespace, cluster.name, entry.name)
             yield RoleClaim(ForEntry(position, entry), claim, cluster)

@@ -17,7 +17,8 @@ from ..config.model import Spec
 from ..kinds.base import Claim, ObjectKey
 from ..krm import Item, Result, error, quoted
 from .generated import Generated, Owner
-from .ownership import key_of, owner_of
+from .ownership import owner_of
+from .render import Render
 
 
 class RoleClaim(NamedTuple):
@@ -29,31 +30,31 @@ class RoleClaim(NamedTuple):
 
 
 def collisions(
+    render: Render,
     generated: list[Generated],
     managed_roles: Iterable[RoleClaim],
     kept: list[Item],
-    spec: Spec,
-    set_name: str,
     not_adopted: Mapping[ObjectKey, str],
-    applied: str,
 ) -> Iterator[Result]:
     """Only objects where a generated one goes are indexed by name and file, and only
     objects of kinds that claim are read: a package can hold tens of thousands of
     others. not_adopted says why spec.adopt left alone an object where a generated one
     goes. Objects and claims are compared where they land: one without a namespace is
-    in applied (see key_of)."""
+    where the output is applied (see ownership.key_of)."""
+    key_of, applied, set_name = render.key_of, render.applied, render.set_name
     others = [obj for obj in kept if obj.kind and not obj.is_local_config]
-    names = {key_of(new.obj, applied) for new in generated}
+    names = {key_of(new.obj) for new in generated}
     files = {(new.obj.path, new.obj.index) for new in generated}
-    by_key = {key: obj for obj in others if (key := key_of(obj, applied)) in names}
+    by_key = {key: obj for obj in others if (key := key_of(obj)) in names}
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
     by_claim = {claim.landed(applied): obj for obj in others for claim in kinds.claims_of(obj)}
     for owner, _, obj, written_claims, _ in generated:
         made = f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for {owner.describe()}"
         claims = [claim.landed(applied) for claim in written_claims]
-        if other := by_key.get(key_of(obj, applied)):
-            why_not = not_adopted.get(key_of(obj, applied))
-            yield _in_the_way(other, f"{_whose(other)}, but {made}{_adopt(other, spec, why_not)}")
+        if other := by_key.get(key_of(obj)):
+            why_not = not_adopted.get(key_of(obj))
+            advice = _adopt(other, render.spec, why_not)
+            yield _in_the_way(other, f"{_whose(other)}, but {made}{advice}")
         elif claim := next((claim for claim in claims if claim in by_claim), None):
             other, (_, verb, fight) = by_claim[claim], claim.type
             why = f"{_whose(other)}, but {made}, which {verb} {claim.describe()}; {fight}"

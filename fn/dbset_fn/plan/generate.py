@@ -13,22 +13,18 @@ from ..kinds.base import GeneratedKind, ObjectKey, Rendered
 from ..krm import Item, placement
 from .generated import ForCluster, ForEntry, Generated, Owner
 from .ownership import OWNER, landed
+from .render import Render
 from .targets import Target
 
 
 def generate(
-    spec: Spec,
-    set_name: str,
-    targets: list[Target],
-    previous: dict[ObjectKey, Item],
-    config_dir: str,
-    applied: str,
+    render: Render, previous: dict[ObjectKey, Item], config_dir: str
 ) -> Iterator[Generated]:
     """Each entry's objects in the order of the registry, then each Cluster's, each
     marked as the set's and placed in its file: where the object it replaces was
-    (previous: an earlier run's objects or adopted ones, by key_of(obj, applied)), or
+    (previous: an earlier run's objects or adopted ones, by render.key_of), or
     under config_dir."""
-    made = _marked(_rendered(spec, targets), spec, set_name, previous, config_dir, applied)
+    made = _marked(_rendered(render.spec, render.targets), render, previous, config_dir)
     made, documents = itertools.tee(made)  # Item.new reads a few documents ahead
     objects = Item.new(rendered.document for _, _, rendered in documents)
     for (owner, kind, rendered), obj in zip(made, objects, strict=True):
@@ -53,29 +49,25 @@ def _rendered(spec: Spec, targets: list[Target]) -> Iterator[Made]:
 
 
 def _marked(
-    made: Iterator[Made],
-    spec: Spec,
-    set_name: str,
-    previous: dict[ObjectKey, Item],
-    config_dir: str,
-    applied: str,
+    made: Iterator[Made], render: Render, previous: dict[ObjectKey, Item], config_dir: str
 ) -> Iterator[Made]:
     """The set's labels, annotations and ownership on each document, what it must keep
     from the object it replaces, and its file."""
+    spec = render.spec
     for owner, kind, rendered in made:
         document = rendered.document
         metadata = document["metadata"]
         if spec.commonLabels:
             metadata["labels"] = metadata.get("labels", {}) | spec.commonLabels
         namespace, name = metadata.get("namespace", ""), metadata["name"]
-        before = previous.get(landed(kind.key(namespace, name), applied))
+        before = previous.get(landed(kind.key(namespace, name), render.applied))
         if before is not None:
             kind.keep_from(document, before)
         default_file = posixpath.join(config_dir, namespace, f"{kind.name.lower()}_{name}.yaml")
         metadata["annotations"] = (
             metadata.get("annotations", {})
             | spec.commonAnnotations
-            | {OWNER: set_name}
+            | {OWNER: render.set_name}
             | placement(before, default_file)
         )
         yield owner, kind, rendered

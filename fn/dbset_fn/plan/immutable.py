@@ -15,18 +15,18 @@ from .. import kinds
 from ..kinds.base import GeneratedKind, ObjectKey
 from ..krm import Item, Result, error, quoted
 from .generated import Generated, Owner
-from .ownership import key_of
+from .render import Render
 
 _ABSENT = object()
 
 
 def immutable_changes(
-    generated: list[Generated], previous: dict[ObjectKey, Item], applied: str
+    render: Render, generated: list[Generated], previous: dict[ObjectKey, Item]
 ) -> Iterator[Result]:
-    """previous holds the set's objects of the input by key_of(obj, applied)."""
+    """previous holds the set's objects of the input by render.key_of."""
     earlier: dict[tuple[GeneratedKind, Any], Item] | None = None  # read when an object is new
     for owner, kind, obj, *_ in generated:
-        before = previous.get(key_of(obj, applied))
+        before = previous.get(render.key_of(obj))
         if before is None and kind.names_a_cluster:
             earlier = _by_what_they_manage(previous.values()) if earlier is None else earlier
             if not earlier:  # a first render: nothing can have moved

@@ -17,15 +17,16 @@ from ..config.model import Spec, entry_path
 from ..kinds.base import ObjectKey, Pruning
 from ..krm import FUNCTION_CONFIG, Item, Result, quoted, warning
 from .generated import Generated
-from .ownership import key_of
+from .render import Render
 
 
 def losses(
-    generated: list[Generated], previous: dict[ObjectKey, Item], spec: Spec, applied: str
+    render: Render, generated: list[Generated], previous: dict[ObjectKey, Item]
 ) -> Iterator[Result]:
     """Entries being dropped, objects pruned, and objects replaced by ones that lose
-    something (previous holds the set's objects of the input by key_of(obj, applied))."""
-    made = {key_of(new.obj, applied) for new in generated}
+    something (previous holds the set's objects of the input by render.key_of)."""
+    spec = render.spec
+    made = {render.key_of(new.obj) for new in generated}
     pruned = [obj for key, obj in previous.items() if key not in made]
     yield from _dropped_entries(spec)
     entries = {entry.name: (position, entry) for position, entry in enumerate(spec.databases)}

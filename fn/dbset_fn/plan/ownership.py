@@ -113,8 +113,10 @@ def _has_record_shape(owners: object, restore: object) -> bool:
 
 
 # What a record may put back, and as what: the empty value a set's first role or the
-# record itself replaced (see cluster.py), a mapping or a list as the path holds.
+# record itself replaced (see cluster_roles.py), a mapping or a list as the path holds.
+# A Cluster's spec is a mapping, never null: `spec: {}` is all it can have been.
 _RESTORABLE = {"spec.managed": dict, "spec.managed.roles": list, "metadata.annotations": dict}
+_ROLES_PATH = ("spec", "spec.managed", "spec.managed.roles")  # at most one put back
 
 
 class _RepeatedKey(ValueError):
@@ -162,24 +164,31 @@ def _restore_problem(restore: dict[str, str | None]) -> str | None:
     it records them for, and at most one on the way to the roles: anything else would
     write the record's text into the Cluster."""
     for path, before in restore.items():
-        kind = _RESTORABLE.get(path)
-        if kind is None or (before is not None and not _is_empty_form(before, kind)):
+        if not _restorable(path, before):
             return (
                 f"must put back ({RESTORE}) only an empty spec.managed, spec.managed.roles or "
-                "metadata.annotations as it was written (null, {} or []), got "
+                "metadata.annotations as it was written (null, {} or []), or spec as {}, got "
                 f"{quoted(path)}: {quoted(before)}"
             )
-    on_roles_path = [path for path in restore if path in ("spec.managed", "spec.managed.roles")]
+    on_roles_path = [path for path in restore if path in _ROLES_PATH]
     if len(on_roles_path) > 1:
         got = " and ".join(f"{quoted(path)}: {quoted(restore[path])}" for path in on_roles_path)
         return (
-            f"must put back ({RESTORE}) one of spec.managed and spec.managed.roles, not both, "
-            f"got {got}"
+            f"must put back ({RESTORE}) one of spec.managed and spec.managed.roles, not both "
+            f"(nor either and spec), got {got}"
         )
     return None
 
 
-def _is_empty_form(written: str, kind: type) -> bool:
-    """Whether written is a null or an empty collection of kind, on one line."""
+def _restorable(path: str, before: str | None) -> bool:
+    if path == "spec":
+        return before is not None and _is_empty_form(before, dict, null=False)
+    kind = _RESTORABLE.get(path)
+    return kind is not None and (before is None or _is_empty_form(before, kind))
+
+
+def _is_empty_form(written: str, kind: type, null: bool = True) -> bool:
+    """Whether written is an empty collection of kind (or a null), on one line."""
     emptied = Emptied.read(written)
-    return emptied is not None and (emptied.value is None or type(emptied.value) is kind)
+    value = None if emptied is None else emptied.value
+    return emptied is not None and ((null and value is None) or type(value) is kind)

@@ -10,27 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from ..config.model import Spec, entry_path
+from ..config.model import entry_path
 from ..krm import FUNCTION_CONFIG, Item, Result, info, quoted
 from .generated import ForEntry, Generated, Owner
+from .render import Render
 from .targets import Target
 
 ESO_GROUP = "external-secrets.io"
 STORE_KINDS = ("ClusterSecretStore", "SecretStore")
 
 
-def entry_summaries(
-    generated: list[Generated], targets: list[Target], spec: Spec
-) -> Iterator[Result]:
+def entry_summaries(render: Render, generated: list[Generated]) -> Iterator[Result]:
     """One line per entry: its role, its objects, and where its app reads its Secret."""
     made: dict[int, list[Item]] = {}
     for owner, _, obj, *_ in generated:
         if isinstance(owner, ForEntry):
             made.setdefault(owner.position, []).append(obj)
-    for cluster, entries, _ in targets:
+    for cluster, entries, _ in render.targets:
         for position, entry in entries:
             parts = []
-            if spec.roleOutput == "managedRoles":
+            if render.spec.roleOutput == "managedRoles":
                 parts.append(f"role in {_named(cluster)}")
             objects = made.get(position, [])
             parts.append(", ".join(_named(obj) for obj in objects))
@@ -49,15 +48,12 @@ def entry_summaries(
 
 
 def missing_prerequisites(
-    items: Iterable[Item],
-    generated: list[Generated],
-    targets: list[Target],
-    spec: Spec,
-    applied: str,
+    render: Render, items: Iterable[Item], generated: list[Generated]
 ) -> Iterator[Result]:
     """The secret stores the ExternalSecrets read through and the app namespaces they
     go to, where the input does not hold them: the output works only once they exist.
-    A SecretStore without a namespace is in applied (see ownership.key_of)."""
+    A SecretStore without a namespace lands where the output is applied."""
+    spec, targets, applied = render.spec, render.targets, render.applied
     held = {(obj.kind, _landing(obj, applied), obj.name) for obj in items if _prerequisite(obj)}
     clusters = {target.endpoint.namespace for target in targets}
     apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters

@@ -4,7 +4,7 @@ Everything the set generated on an earlier run is taken out and generated anew, 
 the output depends only on the config and the objects the set does not own: a
 second run changes nothing, and a removed entry leaves nothing behind. Each Cluster
 the set's entries go to (targets.py) gains their roles by an edit of its text
-(cluster.py); every other input item goes out as it came.
+(cluster_roles.py); every other input item goes out as it came.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..config.model import Spec, entry_path
-from ..kinds.base import Adoption
 from ..krm import FUNCTION_CONFIG, Item, Result, error, has_errors, quoted
 from .adoption import adoptable, adoption_results
 from .cluster_roles import edit_roles, managed_role_claims
@@ -20,9 +19,10 @@ from .collisions import collisions
 from .generate import generate
 from .immutable import immutable_changes
 from .losses import losses
-from .ownership import OWNER, foreign_reason, key_of, owner_of
+from .ownership import OWNER, foreign_reason, owner_of
+from .render import Render
 from .report import entry_summaries, missing_prerequisites
-from .targets import Target, applied_namespace, targets_of
+from .targets import Target, targets_of
 
 
 def transform(
@@ -34,38 +34,34 @@ def transform(
     without an earlier path are placed under it.
     """
     targets, results = targets_of(items, spec, set_name)
-    applied = applied_namespace(targets)
+    render = Render.of(spec, set_name, targets)
     results += list(copies_out_of_reach(targets, spec))
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
     if has_errors(results) or not targets:
         return items, without_infos(results)
     extended: dict[int, Item] = {}
-    as_managed_roles = spec.roleOutput == "managedRoles"
     for target in targets:
-        new, problems = edit_roles(
-            target.cluster, target.entries, as_managed_roles, set_name, spec.adopt
-        )
-        extended[id(target.cluster)] = new
+        extended[id(target.cluster)], problems = edit_roles(render, target)
         results += problems
-    previous = {key_of(obj, applied): obj for obj in owned}
+    previous = {render.key_of(obj): obj for obj in owned}
     kept = [extended.get(id(obj), obj) for obj in items if owner_of(obj) != set_name]
-    generated = list(generate(spec, set_name, targets, previous, config_dir, applied))
-    adoption = adoptable(generated, kept, applied) if spec.adopt else Adoption([], "", owner_of)
+    generated = list(generate(render, previous, config_dir))
+    adoption = adoptable(render, generated, kept)
     if adoption.replaced:  # generated again, each in the place of what it replaces
         adopted = {id(obj) for obj in adoption.replaced.values()}
         kept = [obj for obj in kept if id(obj) not in adopted]
         previous |= adoption.replaced
-        generated = list(generate(spec, set_name, targets, previous, config_dir, applied))
-    claims = managed_role_claims(targets, spec, applied)
-    results += collisions(generated, claims, kept, spec, set_name, adoption.refused, applied)
-    results += immutable_changes(generated, previous, applied)
+        generated = list(generate(render, previous, config_dir))
+    claims = managed_role_claims(render)
+    results += collisions(render, generated, claims, kept, adoption.refused)
+    results += immutable_changes(render, generated, previous)
     if has_errors(results):
         return items, without_infos(results)
-    results += adoption_results(generated, adoption, applied)
-    results += entry_summaries(generated, targets, spec)
-    results += missing_prerequisites(items, generated, targets, spec, applied)
-    results += losses(generated, previous, spec, applied)
+    results += adoption_results(render, generated, adoption)
+    results += entry_summaries(render, generated)
+    results += missing_prerequisites(render, items, generated)
+    results += losses(render, generated, previous)
     return kept + [new.obj for new in generated], warnings_first(results)
 
 
