@@ -389,6 +389,33 @@ def test_a_new_role_is_appended_after_the_hand_written_ones() -> None:
     assert role_names(after) == ["admin", "wiki"]
 
 
+def test_a_new_managed_goes_first_in_spec_so_kpt_moves_no_comment() -> None:
+    """kpt puts each comment back on the key it hung on: `managed:` written last would
+    take the commented-out block that ends spec; written first it takes none (and kpt
+    itself puts it last)."""
+    spec = "spec:\n  # Three instances\n  instances: 3\n  # backup:\n  #   retentionPolicy: 30d\n"
+    after, _ = with_roles("databases: [{name: wiki}]", cluster(spec=spec))
+    assert after.text.endswith(
+        "spec:\n  managed:\n    roles:\n    - name: wiki\n      ensure: present\n"
+        "      login: true\n  # Three instances\n  instances: 3\n"
+        "  # backup:\n  #   retentionPolicy: 30d\n"
+    )
+
+
+def test_a_new_role_goes_below_the_comment_lines_that_end_the_list() -> None:
+    commented_out = cluster(
+        "  managed:\n    roles:\n      - name: admin\n      # - name: old\n"
+        "      #   login: true\n  storage:\n    size: 1Gi\n"
+    )
+    after, _ = with_roles("databases: [{name: wiki}]", commented_out)
+    assert (
+        "      - name: admin\n      # - name: old\n      #   login: true\n      - name: wiki\n"
+        in (after.text)
+    )
+    given_back, _ = with_roles("databases: []", after.text)
+    assert given_back.text == commented_out
+
+
 def test_the_sets_role_is_replaced_in_place() -> None:
     owned = cluster(
         "  managed:\n    roles:\n    - name: wiki\n    - name: admin\n",

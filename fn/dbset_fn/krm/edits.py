@@ -81,10 +81,13 @@ class Created(NamedTuple):
 # Public edits --------------------------------------------------------------------------
 
 
-def set_value(text: str, tree: Tree, path: Path, value: Any) -> tuple[str, Created | None]:
+def set_value(
+    text: str, tree: Tree, path: Path, value: Any, first: bool = False
+) -> tuple[str, Created | None]:
     """Set the value at path, creating mappings on the way; a collection is written in
-    block style. Returns the text, and what was created where nothing (or an empty
-    collection, or null) stood, for set_text to undo."""
+    block style. A new key goes after the last of its mapping, or with first before
+    the first (see _first_key_at). Returns the text, and what was created where nothing
+    (or an empty collection, or null) stood, for set_text to undo."""
     style = _Style.of(text, tree.root)
     parent, depth = _deepest(tree, path)
     created = created_by_set(text, tree, path)
@@ -98,7 +101,7 @@ def set_value(text: str, tree: Tree, path: Path, value: Any) -> tuple[str, Creat
     if not isinstance(parent, MappingNode):
         raise CannotEdit(f"{_dotted(path[:depth])} must be a mapping to add to")
     _refuse_merges(parent, path[:depth])
-    return _insert_pair(text, parent, path[depth], nested, style), created
+    return _insert_pair(text, parent, path[depth], nested, style, first), created
 
 
 def created_by_set(text: str, tree: Tree, path: Path) -> Created | None:
@@ -163,10 +166,12 @@ def update_list(
             lines.append(_list_entry(pending.pop(name), column, style))
         else:
             lines.append(text[start:end])
-    lines += [_list_entry(value, column, style) for value in pending.values()]
-    if not lines:
+    added = "".join(_list_entry(value, column, style) for value in pending.values())
+    if not lines and not added:
         raise ValueError("update_list must leave at least one element")
-    return text[: spans[0][0]] + "".join(lines) + text[spans[-1][1] :]
+    end = spans[-1][1]
+    at = _below_trailing_comments(text, end, _pair(parent, path[-1])[0].start_mark.column)
+    return text[: spans[0][0]] + "".join(lines) + text[end:at] + added + text[at:]
 
 
 def node_text(text: str, node: Node) -> str:
@@ -394,17 +399,65 @@ def _inside_bracket(text: str, node: SequenceNode) -> int:
     return text.index("[", node.start_mark.index) + 1
 
 
-def _insert_pair(text: str, mapping: MappingNode, key: str, value: Any, style: _Style) -> str:
+def _insert_pair(
+    text: str, mapping: MappingNode, key: str, value: Any, style: _Style, first: bool = False
+) -> str:
     if mapping.flow_style:  # before the closing brace
         at = mapping.end_mark.index - 1
         pair = f"{flow_text(key)}: {flow_text(value)}"
         return text[:at] + (", " + pair if mapping.value else pair) + text[at:]
-    at = _after_content(text, mapping)
+    at = _first_key_at(text, mapping) if first else _after_content(text, mapping)
     column = mapping.value[0][0].start_mark.column
     lines = _pair_lines(key, value, column, style)
     if at == len(text) and not ends_a_line(text):
         lines = "\n" + lines
     return text[:at] + lines + text[at:]
+
+
+def _first_key_at(text: str, mapping: MappingNode) -> int:
+    """Where a new key goes first in a block mapping: right below the line of the key
+    that holds the mapping, above any comment lines over its first key (they stay on
+    it); after the last key where the first shares a line (`- name: a`).
+
+    Because of kpt: it writes an edited item back from its own parse and puts back each
+    comment on the key it hung on before. A key added last takes the comment lines that
+    end the mapping (the foot of its last value, often a commented-out block) onto
+    itself, and kpt writes them twice or moves them into the new key's block; a key
+    added first takes none, and kpt puts it last itself (keys it had not seen go after
+    those it had). Measured on the corpus by benchmarks/comment_moves.py."""
+    first = mapping.value[0][0].start_mark.index
+    start = line_start(text, first)
+    if text[start:first].strip(" "):
+        return _after_content(text, mapping)
+    while start and _is_comment_or_blank(text[line_start(text, start - 1) : start]):
+        start = line_start(text, start - 1)
+    return start
+
+
+def _below_trailing_comments(text: str, end: int, key_column: int) -> int:
+    """Where new elements go in a block list whose last element's lines end at end:
+    below the comment lines that follow it indented deeper than the list's key (a
+    commented-out element, say), which stay with it. kpt hangs those on the last
+    element; a new element written above them would take them, and kpt would move them
+    into it or write them twice."""
+    at = end
+    while at < len(text):
+        line_end = _line_end(text, at)
+        line = text[at:line_end]
+        if line.strip(_BLANK):
+            if not line.lstrip(" ").startswith("#") or _indent(line) <= key_column:
+                break
+            end = line_end
+        at = line_end
+    return end
+
+
+def _is_comment_or_blank(line: str) -> bool:
+    return line.strip(_BLANK)[:1] in ("", "#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _replace_value(text: str, mapping: Node, key: str, value: Any, style: _Style) -> str:

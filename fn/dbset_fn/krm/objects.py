@@ -260,9 +260,10 @@ class KubeObject:
             value = value.get(step)
         return value
 
-    def set(self, *path: str, value: Any) -> edits.Created | None:
-        """Set the value at path (mappings made on the way); see edits.set_value."""
-        text, created = edits.set_value(self.text, self._located(), path, value)
+    def set(self, *path: str, value: Any, first: bool = False) -> edits.Created | None:
+        """Set the value at path (mappings made on the way, a new key first in its
+        mapping with first); see edits.set_value."""
+        text, created = edits.set_value(self.text, self._located(), path, value, first)
         self._replace(text, path, value)
         return created
 

@@ -9,6 +9,13 @@ roles cannot be edited in place (the list is an alias, say), that is an error.
 
 When the last role goes, the Cluster gets back what it had before the first: no
 `managed:` or no `roles:` if there was none, `roles: []` if that was written there.
+
+Where the text goes is chosen for kpt, which writes an edited item back from its own
+parse and puts each comment back on the key it hung on: a new `managed:` (or `roles:`)
+goes first in its mapping and a new role below the comment lines that end the list,
+so no comment changes the key it hangs on (on every Cluster of tests/corpus, measured
+by benchmarks/comment_moves.py). The record goes last in the annotations: placing it
+first there moved no fewer comments.
 """
 
 from __future__ import annotations
@@ -192,7 +199,7 @@ def _roles_change(
         ), restore
     if wanted:
         _remember(restore, obj.created_by_set(*ROLES))
-        return lambda: obj.set(*ROLES, value=list(wanted.values())), restore
+        return lambda: obj.set(*ROLES, value=list(wanted.values()), first=True), restore
     made_here = {path: before for path, before in restore.items() if _on_roles_path(path)}
     kept_entries = {path: before for path, before in restore.items() if path not in made_here}
     return lambda: _put_back(obj, made_here), kept_entries
