@@ -6,13 +6,17 @@ import posixpath
 
 from .config.load import load_database_set
 from .config.problems import InvalidConfig
-from .krm import Item, Result, error
+from .krm import Item, Result, error, has_errors
 from .plan.transform import transform
+
+FAIL_ON_VARIABLE = "DBSET_FN_FAIL_ON"
 
 
 def process_database_set(
-    items: list[Item], function_config: Item | None
+    items: list[Item], function_config: Item | None, fail_on_warnings: bool = False
 ) -> tuple[list[Item], list[Result]]:
+    """With fail_on_warnings, a render with warnings fails: items as given, and an
+    error after the warnings (kpt and kustomize pass a render with warnings)."""
     try:
         database_set = load_database_set(function_config)
     except InvalidConfig as invalid:
@@ -26,13 +30,25 @@ def process_database_set(
             for problem in invalid.problems
         ]
     assert function_config is not None
-    items, results = transform(
+    output, results = transform(
         items,
         database_set.spec,
         database_set.metadata.name,
         config_directory(items, function_config),
     )
-    return items, results
+    warnings = sum(result.severity == "warning" for result in results)
+    if fail_on_warnings and warnings and not has_errors(results):
+        return items, [*results, _stopped(warnings)]
+    return output, results
+
+
+def _stopped(warnings: int) -> Result:
+    return error(
+        f"the render must have no warnings, as --fail-on warning (or {FAIL_ON_VARIABLE}="
+        f"warning) asks, but it has {warnings}: each says what applying it would make the "
+        "cluster lose; nothing was changed: undo the change, or render without "
+        "--fail-on warning once the loss is wanted"
+    )
 
 
 def config_directory(items: list[Item], function_config: Item) -> str:
