@@ -16,7 +16,8 @@ def process_database_set(
     items: list[Item], function_config: Item | None, fail_on_warnings: bool = False
 ) -> tuple[list[Item], list[Result]]:
     """With fail_on_warnings, a render with warnings fails: items as given, and an
-    error after the warnings (kpt and kustomize pass a render with warnings)."""
+    error before the warnings, as kpt shows the first few results only (kpt and
+    kustomize pass a render with warnings)."""
     try:
         database_set = load_database_set(function_config)
     except InvalidConfig as invalid:
@@ -38,7 +39,7 @@ def process_database_set(
     )
     warnings = sum(result.severity == "warning" for result in results)
     if fail_on_warnings and warnings and not has_errors(results):
-        return items, [*results, _stopped(warnings)]
+        return items, [_stopped(warnings), *results]
     return output, results
 
 
