@@ -6,6 +6,7 @@ user fixes a file in one pass (see problems.py for how they are worded).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -48,6 +49,30 @@ def load_database_set(function_config: Item | None) -> DatabaseSet:
     if problems:
         raise InvalidConfig(problems)
     return database_set.model_copy(update={"spec": _spelled_out(database_set.spec)})
+
+
+# kube-openapi's strfmt.IsUUID, which ESO's Bitwarden Secrets Manager provider asks of
+# remoteRef.key before it reads the key as an id (external-secrets, providers/v1/bitwarden/
+# client.go, GetSecret); any other key is a secret's name, looked up in the store's project.
+_UUID = re.compile(r"(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
+
+
+def doubtful_fields(spec: Spec) -> Iterator[Problem]:
+    """Values that load but that the operators would likely read otherwise than meant:
+    warnings, not errors, as a name can be right."""
+    for position, entry in enumerate(spec.databases):
+        written = entry.bitwardenPasswordId
+        if written is None or _UUID.match(written):
+            continue
+        yield Problem(
+            f"spec.databases[{position}].bitwardenPasswordId",
+            f"{entry_path(position, entry)}.bitwardenPasswordId should be a Bitwarden secret's "
+            f"id (a UUID), got {quoted(written)}: ESO reads any other value as a secret's name, "
+            "found only in the store's projectID and only if one secret there has it "
+            "(external-secrets, providers/v1/bitwarden/client.go, GetSecret); copy the "
+            f"secret's whole id, or, to read it by name, write passwordRef: {{key: {written}}}",
+            written,
+        )
 
 
 def _spelled_out(spec: Spec) -> Spec:
