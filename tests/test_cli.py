@@ -231,4 +231,4 @@ def test_on_a_terminal_without_arguments_it_shows_how_to_use_it() -> None:
 
     assert run.returncode == 2
     assert run.stdout == b""
-    assert b"usage:" in run.stderr and b"dbset-fn DATABASESET.yaml" in run.stderr
+    assert b"usage:" in run.stderr and b"] DATABASESET.yaml" in run.stderr
