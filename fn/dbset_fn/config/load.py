@@ -6,6 +6,7 @@ user fixes a file in one pass (see problems.py for how they are worded).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -111,6 +112,10 @@ def _missing_config_message() -> str:
 
 
 def _wrong_kind_message(api_version: object, kind: object) -> str:
+    if isinstance(kind, str) and kind != KIND and _misspelt(kind):
+        return f"functionConfig must be a {KIND}, got kind {quoted(kind)}; set kind: {KIND}" + (
+            "" if api_version == API_VERSION else f" and apiVersion: {API_VERSION}"
+        )
     if kind == KIND:
         return (
             f"functionConfig is a {KIND} of apiVersion {quoted(api_version)}, but this "
@@ -121,6 +126,11 @@ def _wrong_kind_message(api_version: object, kind: object) -> str:
         f"{quoted(kind)} with apiVersion {quoted(api_version)}; point the Kptfile's "
         "configPath or the kustomization's transformers entry at the DatabaseSet's file"
     )
+
+
+def _misspelt(kind: str) -> bool:
+    """DatabaseSets, databaseset, DataBaseSet: the right file, the kind mistyped."""
+    return difflib.SequenceMatcher(None, kind.lower(), KIND.lower()).ratio() >= 0.8
 
 
 # Rules across fields -------------------------------------------------------------------------
