@@ -227,11 +227,11 @@ def _without_password_problems(spec: Spec) -> Iterator[Problem]:
     position, entry = without[0]
     yield Problem(
         "spec.entriesWithoutPassword",
-        "spec.entriesWithoutPassword must be set when an entry has no password source and "
-        f"the set uses the TypeScript generator's later fields: {entry_path(position, entry)} "
-        f"has none, which meant trust in its first version and a generated password in its "
-        f"later one, and spec.databases[{later[0]}].{later[1]} is a later field; set "
-        "entriesWithoutPassword: generate (the later meaning) or trust (the first)",
+        "spec.entriesWithoutPassword must say what an entry without a password source "
+        f"gets, as {entry_path(position, entry)} has none and "
+        f"spec.databases[{later[0]}].{later[1]} is set: generate gives it a password ESO "
+        "generates once; trust gives it none, and its app logs in by trust authentication, "
+        "which the Cluster's pg_hba must allow; set entriesWithoutPassword: generate or trust",
     )
 
 
