@@ -168,6 +168,8 @@ class ExternalSecret(GeneratedKind):
             if old.get((namespace, role), source) == source or role in warned:
                 continue
             warned.add(role)
+            if role not in pruning.entries:
+                continue
             position, entry = pruning.entries[role]
             yield warning(
                 f"{entry_path(position, entry)} now takes its password from "
@@ -398,6 +400,8 @@ def _password_sources(objects: Iterable[Item]) -> dict[tuple[str, str], str]:
     sources = {}
     for obj in objects:
         values = obj.read()
+        if rotation_record_of(field(values, "metadata", "annotations")) is not None:
+            continue  # a rotation changes sources by design, step by step (plan/rotation.py)
         role = _role_in(field(values, "spec", "target", "template", "data"))
         source = _password_source(field(values, "spec"), obj)
         if role is not None and source is not None:

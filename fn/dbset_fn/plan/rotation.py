@@ -98,7 +98,7 @@ def rotation_refusals(render: Render) -> Iterator[Result]:
             if entry.rotation is None or not entry.present:
                 continue
             yield from _behind_a_pooler(target, position, entry)
-            if owner in entry.role_names:
+            if owner in (entry.name, *entry.role_names):
                 yield error(
                     f"{entry_path(position, entry)}.rotation must not rotate role "
                     f"{quoted(owner)}, the bootstrap owner of {target.cluster.describe()}, "
