@@ -188,10 +188,7 @@ def _login_ends(obj: Item, record: RotationRecord, role: str | None, pruning: Pr
     name = field(obj.read(), "spec", "target").get("name") or obj.name
     where = f"{obj.namespace}/{name}" if obj.namespace else name
     listed = pruning.entries.get(record.entry)
-    rotation = listed[1].rotation if listed else None
-    keep = (
-        "set stage: switch back" if rotation and rotation.stage == "retire" else "undo the change"
-    )
+    keep = f"set rotation back to generation: {record.generation}, stage: {record.stage}"
     return lost(
         f"{obj.describe()} is pruned, so role {quoted(role)} can no longer log in and "
         "CloudNativePG removes its password (sessions already open keep working until they "
