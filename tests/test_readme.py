@@ -34,6 +34,10 @@ NOT_HERE = {
     "cat cluster.yaml | dbset-fn databaseset.yaml | kubectl apply -f -": "needs a live cluster",
     "kubectl apply -f examples/kubernetes-store/store.yaml": "needs a live cluster",
     (
+        "kubectl dbset status tests/status_golden/package/databaseset.yaml "
+        "tests/status_golden/package/cluster.yaml --context recorded"
+    ): "needs a cluster; tests/test_kubectl_plugin.py runs it against recorded API responses",
+    (
         "kubectl create namespace argocd\n"
         "kubectl apply -k deploy/argocd --server-side --force-conflicts\n"
         "kubectl -n argocd rollout status deployment/argocd-repo-server\n"

@@ -6,6 +6,8 @@ user fixes a file in one pass (see problems.py for how they are worded).
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,6 +53,30 @@ def load_database_set(function_config: Item | None) -> DatabaseSet:
     return database_set.model_copy(update={"spec": _spelled_out(database_set.spec)})
 
 
+# kube-openapi's strfmt.IsUUID, which ESO's Bitwarden Secrets Manager provider asks of
+# remoteRef.key before it reads the key as an id (external-secrets, providers/v1/bitwarden/
+# client.go, GetSecret); any other key is a secret's name, looked up in the store's project.
+_UUID = re.compile(r"(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
+
+
+def doubtful_fields(spec: Spec) -> Iterator[Problem]:
+    """Values that load but that the operators would likely read otherwise than meant:
+    warnings, not errors, as a name can be right."""
+    for position, entry in enumerate(spec.databases):
+        written = entry.bitwardenPasswordId
+        if written is None or _UUID.match(written):
+            continue
+        yield Problem(
+            f"spec.databases[{position}].bitwardenPasswordId",
+            f"{entry_path(position, entry)}.bitwardenPasswordId should be a Bitwarden secret's "
+            f"id (a UUID), got {quoted(written)}: ESO reads any other value as a secret's name, "
+            "found only in the store's projectID and only if one secret there has it "
+            "(external-secrets, providers/v1/bitwarden/client.go, GetSecret); copy the "
+            f"secret's whole id, or, to read it by name, write passwordRef: {{key: {written}}}",
+            written,
+        )
+
+
 def _spelled_out(spec: Spec) -> Spec:
     """The set as the rest of the function reads it: the generator's spellings
     (passwordGeneration, extensions) turned into ours, and an entry without a password
@@ -87,6 +113,10 @@ def _missing_config_message() -> str:
 
 
 def _wrong_kind_message(api_version: object, kind: object) -> str:
+    if isinstance(kind, str) and kind != KIND and _misspelt(kind):
+        return f"functionConfig must be a {KIND}, got kind {quoted(kind)}; set kind: {KIND}" + (
+            "" if api_version == API_VERSION else f" and apiVersion: {API_VERSION}"
+        )
     if kind == KIND:
         return (
             f"functionConfig is a {KIND} of apiVersion {quoted(api_version)}, but this "
@@ -97,6 +127,11 @@ def _wrong_kind_message(api_version: object, kind: object) -> str:
         f"{quoted(kind)} with apiVersion {quoted(api_version)}; point the Kptfile's "
         "configPath or the kustomization's transformers entry at the DatabaseSet's file"
     )
+
+
+def _misspelt(kind: str) -> bool:
+    """DatabaseSets, databaseset, DataBaseSet: the right file, the kind mistyped."""
+    return difflib.SequenceMatcher(None, kind.lower(), KIND.lower()).ratio() >= 0.8
 
 
 # Rules across fields -------------------------------------------------------------------------
@@ -194,11 +229,11 @@ def _without_password_problems(spec: Spec) -> Iterator[Problem]:
     position, entry = without[0]
     yield Problem(
         "spec.entriesWithoutPassword",
-        "spec.entriesWithoutPassword must be set when an entry has no password source and "
-        f"the set uses the TypeScript generator's later fields: {entry_path(position, entry)} "
-        f"has none, which meant trust in its first version and a generated password in its "
-        f"later one, and spec.databases[{later[0]}].{later[1]} is a later field; set "
-        "entriesWithoutPassword: generate (the later meaning) or trust (the first)",
+        "spec.entriesWithoutPassword must say what an entry without a password source "
+        f"gets, as {entry_path(position, entry)} has none and "
+        f"spec.databases[{later[0]}].{later[1]} is set: generate gives it a password ESO "
+        "generates once; trust gives it none, and its app logs in by trust authentication, "
+        "which the Cluster's pg_hba must allow; set entriesWithoutPassword: generate or trust",
     )
 
 

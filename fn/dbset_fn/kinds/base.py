@@ -8,6 +8,10 @@ pruning one takes from the cluster. Generation, collisions, immutability, owners
 adoption and the report (plan/) ask these questions of every kind in the registry and
 name none.
 
+Once applied, a kind's module also says what CloudNativePG or ESO made of an object of
+the kind (`verdict`, read by `dbset-fn status`): which of an entry's status columns
+it answers, and what its live status says, from the upstream types it cites.
+
 An object claims more than its name: an ExternalSecret the Secret it writes, a
 Database the PostgreSQL database it manages, a DatabaseRole the role. Two objects
 with one claim fight (ESO over the Secret, CloudNativePG over the database or role),
@@ -19,7 +23,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from ..config.model import STAGES, DatabaseEntry, SecretStoreRef, Spec, entry_path
 from ..krm import FUNCTION_CONFIG, Item, Result, quoted, warning
@@ -202,6 +206,86 @@ class GeneratedKind:
         """Warnings for what replacing the kind's objects of an earlier render (before) by
         the new ones (after) takes from the cluster."""
         return iter(())
+
+    def answers(
+        self, document: dict[str, Any], entry: DatabaseEntry, endpoint: Endpoint
+    ) -> tuple[str, ...]:
+        """Which of the entry's status COLUMNS document, generated for it, answers;
+        none for a kind whose objects no column shows."""
+        return ()
+
+    def verdict(self, values: dict[str, Any], live: Live) -> Verdict:
+        """What the live object (values) says was done with it; a kind without a status
+        exists, and that is all there is to say."""
+        return Verdict(OK, "no status to read")
+
+    def entry_verdicts(
+        self, entry: DatabaseEntry, spec: Spec, endpoint: Endpoint, live: Live
+    ) -> dict[str, Verdict]:
+        """Verdicts for what an entry holds in an object it does not own (its role in the
+        Cluster's spec.managed.roles), by column."""
+        return {}
+
+    def cluster_notes(
+        self, cluster: dict[str, Any], entries: list[DatabaseEntry], live: Live
+    ) -> list[str]:
+        """What the live Cluster's status says beyond the entries, or cannot say."""
+        return []
+
+
+ROLE, DATABASE, PASSWORD_SECRET, APP_SECRET = "role", "database", "passwordSecret", "appSecret"
+COLUMNS = (ROLE, DATABASE, PASSWORD_SECRET, APP_SECRET)
+"""What `dbset-fn status` says of each entry: its role, its Database, the Secret
+CloudNativePG reads the role's password from, and the Secret its app reads."""
+
+OK, PENDING, STALE, UNKNOWN, MISSING, FAILED = (
+    "OK",
+    "PENDING",
+    "STALE",
+    "UNKNOWN",
+    "MISSING",
+    "FAILED",
+)
+STATES = (OK, PENDING, STALE, UNKNOWN, MISSING, FAILED)
+"""From best to worst: an entry's column shows the worst of what answers it."""
+
+
+class Verdict(NamedTuple):
+    """What the cluster did with one of an entry's objects: a state, the upstream
+    message or our reason, and the object it was read from."""
+
+    state: str
+    message: str = ""
+    source: str = ""
+
+    def worse(self, other: Verdict) -> Verdict:
+        return other if STATES.index(other.state) > STATES.index(self.state) else self
+
+
+class Live(Protocol):
+    """The live objects a status report reads: what a kind's verdict may look up."""
+
+    def get(self, kind: Kind, namespace: str, name: str) -> dict[str, Any] | None:
+        """The live object, its fields as the API server gave them (a Secret's metadata
+        only), or None."""
+
+    def covers(self, kind: Kind, namespace: str) -> bool:
+        """Whether objects of kind in namespace were read at all: an object not read is
+        not missing, it is unknown."""
+
+    def of_kind(self, kind: Kind) -> list[dict[str, Any]]:
+        """Every live object of kind that was read."""
+
+
+def generation_behind(values: dict[str, Any], observed: Any) -> Verdict | None:
+    """PENDING when the controller has not yet reconciled the object's latest
+    generation (status.observedGeneration < metadata.generation)."""
+    generation = field(values, "metadata").get("generation")
+    if generation is None or observed == generation:
+        return None
+    return Verdict(
+        PENDING, f"generation {generation} not reconciled yet (observedGeneration {observed})"
+    )
 
 
 def lost(what: str, listed: tuple[int, DatabaseEntry] | None, keep: str, name: str) -> Result:

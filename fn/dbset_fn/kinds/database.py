@@ -7,7 +7,24 @@ from typing import Any
 
 from ..config.model import DatabaseEntry, Spec
 from ..krm import FUNCTION_CONFIG, Item, Result, quoted, warning
-from .base import Claim, ClaimType, GeneratedKind, Kind, Pruning, Rendered, field, lost, metadata
+from .base import DATABASE as DATABASE_COLUMN
+from .base import (
+    FAILED,
+    OK,
+    PENDING,
+    Claim,
+    ClaimType,
+    GeneratedKind,
+    Kind,
+    Live,
+    Pruning,
+    Rendered,
+    Verdict,
+    field,
+    generation_behind,
+    lost,
+    metadata,
+)
 from .connection import Endpoint
 
 DATABASE = Kind("postgresql.cnpg.io", "v1", "Database")
@@ -47,6 +64,26 @@ class Database(GeneratedKind):
     def claims(self, values: dict[str, Any], namespace: str) -> list[Claim]:
         return on_a_cluster(DATABASE_CLAIM, values, namespace)
 
+    def answers(
+        self, document: dict[str, Any], entry: DatabaseEntry, endpoint: Endpoint
+    ) -> tuple[str, ...]:
+        return (DATABASE_COLUMN,)
+
+    def verdict(self, values: dict[str, Any], live: Live) -> Verdict:
+        """DatabaseStatus (CloudNativePG v1.30.0 api/v1/database_types.go:327-371):
+        `applied` is a pointer, unset until the instance manager has tried; each schema,
+        extension, FDW and server has its own `applied` and `message`."""
+        status = field(values, "status")
+        applied, message = status.get("applied"), str(status.get("message") or "")
+        if applied is False:
+            return Verdict(FAILED, message or "applied: false")
+        if applied is None:
+            return Verdict(PENDING, message or "CloudNativePG has not reconciled it yet")
+        failed = list(_failed_objects(status))
+        if failed:
+            return Verdict(FAILED, "; ".join(failed))
+        return generation_behind(values, status.get("observedGeneration")) or Verdict(OK)
+
     def pruned(self, obj: Item, values: Any, pruning: Pruning) -> Iterator[Result]:
         """A removed entry's database stays in PostgreSQL unless its reclaim policy drops
         it; a role-only entry's too."""
@@ -81,6 +118,24 @@ class Database(GeneratedKind):
                 field_path="spec.databases",
                 current_value=name,
             )
+
+
+def _failed_objects(status: dict[str, Any]) -> Iterator[str]:
+    """`extension "postgis": message` for each object CloudNativePG could not apply."""
+    for plural, singular in _OBJECTS:
+        objects = status.get(plural)
+        for managed in objects if isinstance(objects, list) else []:
+            if isinstance(managed, dict) and managed.get("applied") is False:
+                text = managed.get("message") or "applied: false"
+                yield f"{singular} {quoted(str(managed.get('name')))}: {text}"
+
+
+_OBJECTS = (
+    ("schemas", "schema"),
+    ("extensions", "extension"),
+    ("fdws", "FDW"),
+    ("servers", "server"),
+)
 
 
 def on_a_cluster(claim_type: ClaimType, values: dict[str, Any], namespace: str) -> list[Claim]:

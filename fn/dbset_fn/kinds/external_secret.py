@@ -24,13 +24,21 @@ from typing import Any, NamedTuple
 from ..config.model import DatabaseEntry, PasswordRef, SecretStoreRef, Spec, entry_path
 from ..krm import FUNCTION_CONFIG, LOCAL_CONFIG, Item, Result, quoted, warning
 from .base import (
+    APP_SECRET,
+    FAILED,
+    MISSING,
+    OK,
+    PASSWORD_SECRET,
+    PENDING,
     Adoption,
     Claim,
     GeneratedKind,
+    Live,
     ObjectKey,
     Pruning,
     Rendered,
     RotationRecord,
+    Verdict,
     field,
     lost,
     metadata,
@@ -48,11 +56,13 @@ from .eso import (
 )
 from .password import password_generator_name
 from .secret import (
+    SECRET,
     SECRET_CLAIM,
     deleted_secret,
     secret_claim,
     secret_metadata,
     secret_type,
+    secret_version,
     type_kept,
 )
 
@@ -82,6 +92,54 @@ class ExternalSecret(GeneratedKind):
         """ESO writes target.name, or the ExternalSecret's own name."""
         name = field(values, "spec", "target").get("name") or field(values, "metadata").get("name")
         return [secret_claim(namespace, name)] if isinstance(name, str) else []
+
+    def answers(
+        self, document: dict[str, Any], entry: DatabaseEntry, endpoint: Endpoint
+    ) -> tuple[str, ...]:
+        """The Cluster namespace's one writes the role's password Secret, and the app's
+        too when the app runs there; one elsewhere writes the app's."""
+        namespace = field(document, "metadata").get("namespace") or endpoint.namespace
+        if namespace != endpoint.namespace:
+            return (APP_SECRET,)
+        shared = entry.appNamespace == endpoint.namespace
+        return (PASSWORD_SECRET, APP_SECRET) if shared else (PASSWORD_SECRET,)
+
+    def verdict(self, values: dict[str, Any], live: Live) -> Verdict:
+        """The `Ready` condition (external-secrets v2.9.0
+        apis/externalsecrets/v1/externalsecret_types.go:662-671; `SecretSynced` and
+        `SecretSyncedError` are reasons, :688-692), and `status.syncedResourceVersion`,
+        which ESO sets to `<generation>-<hash of labels and annotations>`
+        (pkg/controllers/util/util.go:30, set at externalsecret_controller.go:771)."""
+        status = field(values, "status")
+        ready = _ready(status)
+        if ready is None:
+            return Verdict(PENDING, "ESO has not reported a Ready condition yet")
+        said = ": ".join(str(part) for part in (ready.get("reason"), ready.get("message")) if part)
+        if ready.get("status") == "False":
+            return Verdict(FAILED, said or "Ready is False")
+        if ready.get("status") != "True":
+            return Verdict(PENDING, said or "Ready is Unknown")
+        synced = str(status.get("syncedResourceVersion") or "").split("-")[0]
+        generation = str(field(values, "metadata").get("generation") or "")
+        if generation and synced != generation:
+            return Verdict(
+                PENDING,
+                f"ESO synced generation {synced or 'none'}; the object is at {generation}",
+            )
+        return self._written(values, live)
+
+    def _written(self, values: dict[str, Any], live: Live) -> Verdict:
+        """Ready, and the Secret it writes is there (where Secrets were read)."""
+        metadata = field(values, "metadata")
+        namespace = str(metadata.get("namespace") or "")
+        name = str(field(values, "spec", "target").get("name") or metadata.get("name"))
+        if not live.covers(SECRET, namespace):
+            return Verdict(OK, f"Secret {quoted(f'{namespace}/{name}')} not read")
+        if secret_version(live, namespace, name) is None:
+            return Verdict(
+                MISSING, f"Ready, but Secret {quoted(f'{namespace}/{name}')} is not there"
+            )
+        return Verdict(OK)
 
     def keep_from(self, document: dict[str, Any], before: Item) -> None:
         """The Secret it writes keeps the type before's did: a Secret's type cannot change."""
@@ -197,6 +255,18 @@ def _login_ends(obj: Item, record: RotationRecord, role: str | None, pruning: Pr
         listed,
         f"{keep} before applying (once applied, rotate forward instead)",
         record.entry,
+    )
+
+
+def _ready(status: dict[str, Any]) -> dict[str, Any] | None:
+    conditions = status.get("conditions")
+    return next(
+        (
+            condition
+            for condition in (conditions if isinstance(conditions, list) else [])
+            if isinstance(condition, dict) and condition.get("type") == "Ready"
+        ),
+        None,
     )
 
 

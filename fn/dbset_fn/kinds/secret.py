@@ -12,7 +12,21 @@ from typing import Any
 
 from ..config.model import RELOAD_LABEL, DatabaseEntry, Spec
 from ..krm import Item, Result, quoted
-from .base import Adoption, Claim, ClaimType, GeneratedKind, Kind, Pruning, Rendered, field, lost
+from .base import (
+    APP_SECRET,
+    OK,
+    Adoption,
+    Claim,
+    ClaimType,
+    GeneratedKind,
+    Kind,
+    Live,
+    Pruning,
+    Rendered,
+    Verdict,
+    field,
+    lost,
+)
 from .base import metadata as start
 from .connection import Endpoint, connection_keys
 
@@ -75,11 +89,27 @@ class Secret(GeneratedKind):
     def adoption_notes(self, old: Item, new: Item, renamed: bool) -> Iterator[str]:
         yield from type_kept(new.get("type"))
 
+    def answers(
+        self, document: dict[str, Any], entry: DatabaseEntry, endpoint: Endpoint
+    ) -> tuple[str, ...]:
+        return (APP_SECRET,)
+
+    def verdict(self, values: dict[str, Any], live: Live) -> Verdict:
+        """Nothing acts on it once applied: it is there (the report said so if not)."""
+        return Verdict(OK)
+
     def pruned(self, obj: Item, values: Any, pruning: Pruning) -> Iterator[Result]:
         keys = field(values, "stringData")
         role = keys.get("username") if isinstance(keys.get("username"), str) else None
         for_app = "host" in keys or obj.namespace not in pruning.clusters
         yield from deleted_secret(obj, obj.name, role, for_app, pruning)
+
+
+def secret_version(live: Live, namespace: str, name: str) -> str | None:
+    """The live Secret's resourceVersion (its metadata is all a status report reads of
+    it); None when it was not read or is not there."""
+    version = field(live.get(SECRET, namespace, name), "metadata").get("resourceVersion")
+    return None if version is None else str(version)
 
 
 def secret_claim(namespace: str, name: str) -> Claim:

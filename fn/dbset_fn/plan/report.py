@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from ..config.model import entry_path
 from ..krm import FUNCTION_CONFIG, Item, Result, info, quoted
 from .generated import ForEntry, Generated, Owner
+from .pg_hba import first_match, pg_hba_line
 from .render import Render
 from .targets import Target
 
@@ -42,6 +43,32 @@ def entry_summaries(render: Render, generated: list[Generated]) -> Iterator[Resu
                 parts.append("no app Secret: set appNamespace to give an app its connection Secret")
             yield info(
                 f"{entry_path(position, entry)}: {'; '.join(parts)}",
+                FUNCTION_CONFIG,
+                field_path=f"spec.databases[{position}]",
+            )
+
+
+def trust_logins(render: Render) -> Iterator[Result]:
+    """An entry without a password logs in by trust only where its Cluster's pg_hba
+    allows it: otherwise its app cannot connect, and nothing else would say why."""
+    for cluster, entries, _ in render.targets:
+        pg_hba = cluster.get("spec", "postgresql", "pg_hba")
+        for position, entry in entries:
+            match = first_match(pg_hba, entry)
+            if entry.has_password or not entry.present or (match and match[1] == "trust"):
+                continue
+            where = f"spec.postgresql.pg_hba of {cluster.describe()}"
+            refused = (
+                f"which the first line of {where} that matches it, {quoted(match[0])}, does "
+                f"not allow (its method is {match[1]}, not trust)"
+                if match
+                else f"which no line of {where} allows (CloudNativePG ends pg_hba.conf with "
+                "host all all all scram-sha-256, or md5, which asks for a password)"
+            )
+            yield info(
+                f"{entry_path(position, entry)} has no password, so its app logs in by trust "
+                f"authentication, {refused}; add a line such as {quoted(pg_hba_line(entry))} "
+                + ("before it" if match else "there"),
                 FUNCTION_CONFIG,
                 field_path=f"spec.databases[{position}]",
             )

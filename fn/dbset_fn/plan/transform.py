@@ -21,7 +21,7 @@ from .immutable import immutable_changes
 from .losses import losses
 from .ownership import OWNER, foreign_reason, owner_of
 from .render import Render
-from .report import entry_summaries, missing_prerequisites
+from .report import entry_summaries, missing_prerequisites, trust_logins
 from .rotation import rotation_notes, rotation_refusals, skipped_steps
 from .targets import Target, targets_of
 
@@ -63,6 +63,7 @@ def transform(
         return items, without_infos(results)
     results += adoption_results(render, generated, adoption)
     results += entry_summaries(render, generated)
+    results += trust_logins(render)
     results += missing_prerequisites(render, items, generated)
     results += losses(render, generated, previous)
     results += rotation_notes(render, previous)
