@@ -200,6 +200,20 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[Problem]:
         yield from _twice(
             entry.extensions or [], "extensions", f"{where}.extensions", f"{field}.extensions"
         )
+        if isinstance(entry.appNamespace, list):
+            if not entry.appNamespace:
+                yield Problem(
+                    f"{field}.appNamespace",
+                    f"{where}.appNamespace must name at least one namespace; remove it for "
+                    "no app Secret",
+                    [],
+                )
+            yield from _twice(
+                entry.appNamespace,
+                "namespaces",
+                f"{where}.appNamespace",
+                f"{field}.appNamespace",
+            )
         yield from _role_only_problems(entry, where, field)
 
 

@@ -626,13 +626,14 @@ class DatabaseEntry(Model):
         ),
         examples=[{"length": 40, "digits": 10, "symbols": 0}],
     )
-    appNamespace: Label | None = Field(
+    appNamespace: Label | Annotated[list[Label], schema({"minItems": 1})] | None = Field(
         None,
         description=(
-            "The app's namespace: it gets a connection Secret with the credentials and every "
-            "address. Needs the Cluster's namespace."
+            "The app's namespace, or a list of them for an app in several: each gets a "
+            "connection Secret with the credentials and every address, from the same "
+            "password. Needs the Cluster's namespace."
         ),
-        examples=["romm"],
+        examples=["romm", ["shop", "shop-worker"]],
     )
     secretName: Subdomain | None = Field(
         None,
@@ -710,6 +711,12 @@ class DatabaseEntry(Model):
     def generation_secret(self, generation: int) -> str:
         """The Secret holding a generation's password, in the Cluster's namespace."""
         return f"{self.secret_name}-g{generation}"
+
+    @property
+    def app_namespaces(self) -> tuple[str, ...]:
+        """Where the app's connection Secret goes: appNamespace, one or several."""
+        written = self.appNamespace
+        return () if written is None else (written,) if isinstance(written, str) else tuple(written)
 
     @property
     def secret_name(self) -> str:

@@ -75,17 +75,17 @@ class ExternalSecret(GeneratedKind):
 
     def for_entry(self, entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[Rendered]:
         """One in the Cluster's namespace, which also serves an app there; another in
-        the app's namespace where that is elsewhere."""
+        each of the app's namespaces elsewhere, all with the same password."""
         if not entry.present or not entry.has_password:
             return []
         if entry.rotation is not None:
             return rotation_credentials_for(entry, spec, endpoint)
-        app_namespace = entry.appNamespace
-        shared = app_namespace == endpoint.namespace
+        shared = endpoint.namespace in entry.app_namespaces
         namespace = endpoint.written_namespace
         made = [role_credentials_for(entry, spec, namespace, endpoint if shared else None)]
-        if app_namespace and not shared:
-            made.append(app_credentials_for(entry, spec, app_namespace, endpoint))
+        for app_namespace in entry.app_namespaces:
+            if app_namespace != endpoint.namespace:
+                made.append(app_credentials_for(entry, spec, app_namespace, endpoint))
         return made
 
     def claims(self, values: dict[str, Any], namespace: str) -> list[Claim]:
@@ -101,7 +101,7 @@ class ExternalSecret(GeneratedKind):
         namespace = field(document, "metadata").get("namespace") or endpoint.namespace
         if namespace != endpoint.namespace:
             return (APP_SECRET,)
-        shared = entry.appNamespace == endpoint.namespace
+        shared = endpoint.namespace in entry.app_namespaces
         return (PASSWORD_SECRET, APP_SECRET) if shared else (PASSWORD_SECRET,)
 
     def verdict(self, values: dict[str, Any], live: Live) -> Verdict:
@@ -306,12 +306,11 @@ def rotation_credentials_for(
         made.append(
             _generate_once(entry, spec, namespace, data, entry.generation_secret(generation))
         )
-    if entry.appNamespace:
-        shared = entry.appNamespace == endpoint.namespace
-        ref = _generated_secret(entry, spec, entry.generation_secret(entry.rotation.serving))
-        keys = connection_keys(entry, endpoint)
-        app_namespace = namespace if shared else entry.appNamespace
-        made.append(_external_secret(entry, spec, app_namespace, ref, keys))
+    ref = _generated_secret(entry, spec, entry.generation_secret(entry.rotation.serving))
+    keys = connection_keys(entry, endpoint) if entry.app_namespaces else {}
+    for app_namespace in entry.app_namespaces:
+        written = namespace if app_namespace == endpoint.namespace else app_namespace
+        made.append(_external_secret(entry, spec, written, ref, keys))
     return made
 
 

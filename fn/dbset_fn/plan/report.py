@@ -36,9 +36,9 @@ def entry_summaries(render: Render, generated: list[Generated]) -> Iterator[Resu
             parts.append(", ".join(_named(obj) for obj in objects))
             if not entry.present:
                 parts.append("being dropped")
-            elif entry.appNamespace:
-                where = f"{entry.appNamespace}/{entry.secret_name}"
-                parts.append(f"the app reads Secret {quoted(where)}")
+            elif entry.app_namespaces:
+                secrets = [quoted(f"{place}/{entry.secret_name}") for place in entry.app_namespaces]
+                parts.append(f"the app reads Secret{'s' * (len(secrets) > 1)} {', '.join(secrets)}")
             else:
                 parts.append("no app Secret: set appNamespace to give an app its connection Secret")
             yield info(
@@ -83,7 +83,7 @@ def missing_prerequisites(
     spec, targets, applied = render.spec, render.targets, render.applied
     held = {(obj.kind, _landing(obj, applied), obj.name) for obj in items if _prerequisite(obj)}
     clusters = {target.endpoint.namespace for target in targets}
-    apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters
+    apps = {place for entry in spec.databases for place in entry.app_namespaces} - clusters
     stores: dict[tuple[str, str, str], Item] = {}
     for new in sorted(generated, key=_by_cluster(targets)):  # Clusters in turn
         if new.reads:

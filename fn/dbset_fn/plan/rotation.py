@@ -258,7 +258,7 @@ def _next_check(position: int, entry: DatabaseEntry, endpoint: Endpoint, uncheck
             "jsonpath='{.metadata.resourceVersion}' prints"
         )
     elif stage == "switch":
-        app = f"{entry.appNamespace or namespace}"
+        app = (entry.app_namespaces or (namespace,))[0]
         check = (
             f"the app's Secret names role {quoted(entry.app_role)}; before stage: retire, "
             f"check that ESO synced it (kubectl -n {app} get secret {entry.secret_name} -o "

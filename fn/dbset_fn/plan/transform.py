@@ -90,20 +90,20 @@ def copies_out_of_reach(targets: list[Target], spec: Spec) -> Iterator[Result]:
         if endpoint.namespace == home:
             continue
         for position, entry in entries:
-            if entry.password is None or entry.appNamespace is None:
-                continue
-            if entry.appNamespace == endpoint.namespace and entry.rotation is None:
-                continue  # the generating ExternalSecret serves the app there
-            yield error(
-                f"{entry_path(position, entry)} must not copy a generated "
-                f"password to namespace {quoted(entry.appNamespace)} from its Cluster's namespace "
-                f"{quoted(endpoint.namespace)}, as spec.clusterNamespaceStore reads the set's "
-                f"Cluster's namespace {quoted(home)}; take the password from a store "
-                "(bitwardenPasswordId or passwordRef), or put the app in its Cluster's namespace",
-                FUNCTION_CONFIG,
-                field_path=f"spec.databases[{position}].appNamespace",
-                current_value=entry.appNamespace,
-            )
+            for place in entry.app_namespaces if entry.password is not None else ():
+                if place == endpoint.namespace and entry.rotation is None:
+                    continue  # the generating ExternalSecret serves the app there
+                yield error(
+                    f"{entry_path(position, entry)} must not copy a generated password to "
+                    f"namespace {quoted(place)} from its Cluster's namespace "
+                    f"{quoted(endpoint.namespace)}, as spec.clusterNamespaceStore reads the set's "
+                    f"Cluster's namespace {quoted(home)}; take the password from a store "
+                    "(bitwardenPasswordId or passwordRef), or put the app in its Cluster's "
+                    "namespace",
+                    FUNCTION_CONFIG,
+                    field_path=f"spec.databases[{position}].appNamespace",
+                    current_value=entry.appNamespace,
+                )
 
 
 def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
