@@ -15,7 +15,7 @@ from textwrap import dedent, indent
 from dbset_fn.config.load import load_database_set
 from dbset_fn.function import process_database_set
 from dbset_fn.kinds.base import Adoption, ObjectKey
-from dbset_fn.krm import Item, Result, read_documents
+from dbset_fn.krm import Item, Result, read_documents, write_documents
 from dbset_fn.plan.adoption import adoptable
 from dbset_fn.plan.cluster_roles import managed_role_claims
 from dbset_fn.plan.collisions import RoleClaim
@@ -57,8 +57,10 @@ def objects(*texts: str) -> list[Item]:
 
 
 def render(spec: str, *texts: str) -> tuple[list[Item], list[Result]]:
-    """The whole function on the objects of texts (the Cluster db/pg unless given)."""
-    return process_database_set(objects(*(texts or (CLUSTER,))), database_set(spec))
+    """The whole function on the objects of texts (the Cluster db/pg unless given), its
+    output read back from its text, as the next kpt render reads it from the files."""
+    output, results = process_database_set(objects(*(texts or (CLUSTER,))), database_set(spec))
+    return read_documents(write_documents(output), "package"), results
 
 
 @dataclass(repr=False)  # a failed assertion shows the messages, not the plan

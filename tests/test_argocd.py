@@ -276,6 +276,27 @@ def test_an_invalid_databaseset_fails_with_nothing_to_apply(tmp: Path) -> None:
 
 
 @needs("dbset-fn")
+def test_an_application_asking_to_fail_on_warnings_syncs_no_loss(
+    tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Application's plugin env DBSET_FN_FAIL_ON reaches the plugin prefixed."""
+    app = tmp / APP_IN_TMP
+    kpt_rendered(app)
+    config = app / "databaseset.yaml"
+    config.write_text(
+        config.read_text().replace("  - name: romm\n", "  - name: romm\n    ensure: absent\n")
+    )
+    monkeypatch.setenv("ARGOCD_ENV_DBSET_FN_FAIL_ON", "warning")
+
+    run = installed(GENERATE, tmp)
+
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert 'warning: spec.databases[0] ("romm") has ensure: absent' in run.stderr
+    assert "error: the render must have no warnings" in run.stderr
+
+
+@needs("dbset-fn")
 def test_a_pipeline_with_another_function_is_refused(tmp: Path) -> None:
     kpt_with_another_function(tmp / APP_IN_TMP)
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from dbset_fn.krm import parse_resource_list, read_documents, write_documents
 from dbset_fn.krm.documents import as_document
+from dbset_fn.krm.yaml12 import parse_documents
 from dbset_fn.plan.ownership import owner_of
-from golden_runner import case_input
+from golden_runner import case_input, entries_of, resource_list
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "examples" / "kustomize"
@@ -171,7 +172,44 @@ def test_bad_input_gives_one_readable_line_and_exit_1(stdin: bytes, message: str
 
 def test_help_and_version() -> None:
     assert b"DATABASESET.yaml" in dbset_fn("--help").stdout
+    assert dbset_fn("help").stdout == dbset_fn("--help").stdout
+    assert b"--version" in dbset_fn("--help").stdout
     assert dbset_fn("--version").stdout.startswith(b"dbset-fn ")
+
+
+def dropping_romm(tmp_path: Path) -> Path:
+    """The seed's DatabaseSet with romm being dropped: a render with a warning."""
+    config = tmp_path / "databaseset.yaml"
+    text = (SEED / "databaseset.yaml").read_text()
+    config.write_text(text.replace("  - name: romm\n", "  - name: romm\n    ensure: absent\n"))
+    return config
+
+
+def test_fail_on_warning_stops_a_render_that_would_drop_a_database(tmp_path: Path) -> None:
+    config, cluster = str(dropping_romm(tmp_path)), str(SEED / "cluster.yaml")
+
+    passed = dbset_fn(config, cluster)
+    stopped = dbset_fn("--fail-on", "warning", config, cluster)
+
+    assert passed.returncode == 0 and b"warning: " in passed.stderr
+    assert stopped.returncode == 1 and stopped.stdout == b""
+    first, *rest = stopped.stderr.splitlines()
+    assert first.startswith(b"error: the render must have no warnings, as --fail-on warning")
+    assert rest[0] == passed.stderr.splitlines()[0]
+
+
+def test_fail_on_warning_as_a_krm_function_leaves_the_items_as_they_came(tmp_path: Path) -> None:
+    """kpt writes nothing of a failed render: the package stays as it was."""
+    config = parse_documents(dropping_romm(tmp_path).read_text())[0]
+    stdin = resource_list(entries_of(SEED / "cluster.yaml"), config)
+
+    run = dbset_fn(stdin=stdin, env={**os.environ, "DBSET_FN_FAIL_ON": "warning"})
+
+    assert run.returncode == 1
+    output = parse_resource_list(run.stdout.decode())
+    assert [item.text for item in output.items] == [
+        item.text for item in parse_resource_list(stdin.decode()).items
+    ]
 
 
 def test_a_missing_file_is_a_clear_error() -> None:
@@ -193,4 +231,4 @@ def test_on_a_terminal_without_arguments_it_shows_how_to_use_it() -> None:
 
     assert run.returncode == 2
     assert run.stdout == b""
-    assert b"usage:" in run.stderr and b"dbset-fn DATABASESET.yaml" in run.stderr
+    assert b"usage:" in run.stderr and b"] DATABASESET.yaml" in run.stderr

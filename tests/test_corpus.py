@@ -32,6 +32,7 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -92,9 +93,15 @@ def source_of(row: dict[str, str]) -> str:
     return data.decode()
 
 
+def _bitwarden_id(name: str) -> uuid.UUID:
+    """An id as Bitwarden makes them, one per role."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, name)
+
+
 def database_set(cluster: str, databases: list[str], adopt: bool = False) -> str:
     entries = "".join(
-        f"\n  - name: {json.dumps(name)}\n    bitwardenPasswordId: id-{name}" for name in databases
+        f"\n  - name: {json.dumps(name)}\n    bitwardenPasswordId: {_bitwarden_id(name)}"
+        for name in databases
     )
     return f"""\
 apiVersion: dbset.krm.dev/v1alpha1

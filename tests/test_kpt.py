@@ -106,10 +106,11 @@ def test_eval_writes_the_committed_example(package: Path, runtime: str) -> None:
 
 @pytest.mark.parametrize("run", [render, evaluate], ids=["render", "eval"])
 def test_kpt_shows_each_result_once(package: Path, runtime: str, run) -> None:
-    """kpt prints the results; the function's stderr, which kpt prints too, stays empty."""
+    """kpt prints the results, each field path once; the function's stderr, which kpt
+    prints too, stays empty."""
     shown = run(package, runtime).stderr
 
-    assert shown.count('spec.databases[0] ("romm"): role in Cluster') == 1
+    assert shown.count('spec.databases[0]: ("romm"): role in Cluster') == 1
     assert "Stderr:" not in shown
 
 
@@ -166,7 +167,7 @@ def test_an_invalid_databaseset_fails_the_render_and_changes_no_file(
     assert run.returncode != 0
     assert (
         "[error] dbset.krm.dev/v1alpha1/DatabaseSet/prod-databases spec.databases[2].name: "
-        'spec.databases[2].name "pg_trust" must not be a role reserved by PostgreSQL'
+        '"pg_trust" must not be a role reserved by PostgreSQL'
     ) in run.stderr
     assert git(package, "status", "--porcelain") == ""
 

@@ -207,3 +207,10 @@ def test_help_shows_every_field_of_spec_and_of_an_entry(capsys: pytest.CaptureFi
 
     assert len(fields) > 20
     assert [path for path in fields if path.startswith("spec.") and path not in shown] == []
+
+
+def test_explain_names_each_type_a_field_takes() -> None:
+    """An entry's cluster is a name or {name, namespace}: both, as the schema says."""
+    assert explain("spec.databases.cluster").startswith(
+        "FIELD:    spec.databases[].cluster <string | object>\n"
+    )

@@ -6,7 +6,9 @@ a package to render, or nothing. `generate` renders it as `kpt fn render` would 
 prints what Argo CD applies: every object but the Kptfile, the DatabaseSets and what
 is marked local-config, which `kpt live apply` leaves out too. On any problem it
 prints nothing on stdout and exits 1, so a pruning Application never sees an empty
-render. A kustomization is left to Argo CD's own kustomize.
+render. A kustomization is left to Argo CD's own kustomize. An Application's plugin
+env `DBSET_FN_FAIL_ON: warning` (Argo CD passes it as ARGOCD_ENV_DBSET_FN_FAIL_ON)
+fails a render with warnings, so nothing the cluster would lose is synced unseen.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 from pathlib import Path
 
 from .cli import render
+from .function import FAIL_ON_VARIABLE
 from .krm import Item, YamlError, read_documents, write_documents
 from .krm.run import decode
 
@@ -68,8 +71,9 @@ def generate(app: Path) -> int:
         if not config_paths:
             raise Refused("no DatabaseSet in this directory")
     items = [item for path, item in files if path not in config_paths]
+    fail_on_warnings = _fails_on_warnings()
     for path in config_paths:
-        items, results = render(_only_document(path, files), items)
+        items, results = render(_only_document(path, files), items, fail_on_warnings)
         for result in results:
             print(result.stderr_line(), file=sys.stderr)
         if items is None:
@@ -93,6 +97,14 @@ def _items(app: Path) -> list[tuple[str, Item]]:
 
 def _read(app: Path, path: str) -> list[Item]:
     return read_documents(decode((app / path).read_bytes()), path)
+
+
+def _fails_on_warnings() -> bool:
+    """Argo CD prefixes an Application's plugin env with ARGOCD_ENV_."""
+    wanted = os.environ.get(f"ARGOCD_ENV_{FAIL_ON_VARIABLE}") or os.environ.get(FAIL_ON_VARIABLE)
+    if wanted not in (None, "", "warning"):
+        raise Refused(f"{FAIL_ON_VARIABLE} must be warning or unset, got {wanted!r}")
+    return wanted == "warning"
 
 
 def _pipeline(kptfile: list[Item]) -> tuple[list[dict], list[dict]]:

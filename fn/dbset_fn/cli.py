@@ -6,13 +6,14 @@ it renders resources for people without kpt or kustomize.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import textwrap
 
 from . import __version__
 from .config.schema import json_schema_text
-from .function import process_database_set
+from .function import FAIL_ON_VARIABLE, process_database_set
 from .krm import (
     Item,
     ResourceList,
@@ -31,14 +32,17 @@ DEBUG_VARIABLE = "DBSET_FN_DEBUG"
 
 USAGE = """\
 dbset-fn                                  a KRM function: a ResourceList on stdin, one on stdout
-dbset-fn DATABASESET.yaml [RESOURCES.yaml ...]
+dbset-fn [--fail-on warning] DATABASESET.yaml [RESOURCES.yaml ...]
                                           render on its own: resources from the files (or
-                                          stdin), every resource out as multi-document YAML
+                                          stdin), every resource out as multi-document YAML;
+                                          --fail-on warning: fail on what the cluster would
+                                          lose (DBSET_FN_FAIL_ON=warning, in every mode)
 dbset-fn status DATABASESET.yaml [RESOURCES.yaml ...] [-o table|json|yaml] < LIVE.yaml
                                           what the cluster did with each entry (a file
                                           named status: ./status); status --help for more
 dbset-fn explain [FIELD]                  a DatabaseSet field, like kubectl explain
 dbset-fn schema                           the DatabaseSet's JSON Schema, for editors
+dbset-fn help | --help | --version        this help, with every field; the version
 """
 
 
@@ -66,9 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         if not arguments and sys.stdin is not None and sys.stdin.isatty():
             print(f"dbset-fn reads a ResourceList on stdin; usage:\n{USAGE}", file=sys.stderr)
             return 2
+        fail_on_warnings, arguments = _fail_on_warnings(arguments)
         if not arguments:
-            return run_function(process_database_set, DEBUG_VARIABLE)
-        return _command(arguments)
+            processor = functools.partial(process_database_set, fail_on_warnings=fail_on_warnings)
+            return run_function(processor, DEBUG_VARIABLE)
+        return _command(arguments, fail_on_warnings)
+    except UsageError as problem:
+        print(f"error: {problem}\n\nusage:\n{USAGE}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # the reader went away (`| head`): no traceback, no more output
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -76,11 +85,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _command(arguments: list[str]) -> int:
+class UsageError(Exception):
+    """The command line asks for something the command does not do."""
+
+
+def _fail_on_warnings(arguments: list[str]) -> tuple[bool, list[str]]:
+    """Whether to fail on warnings (--fail-on warning first, or DBSET_FN_FAIL_ON), and
+    the other arguments."""
+    wanted = os.environ.get(FAIL_ON_VARIABLE, "")
+    if arguments[:1] == ["--fail-on"]:
+        wanted, arguments = (arguments[1] if len(arguments) > 1 else ""), arguments[2:]
+        if wanted != "warning":
+            raise UsageError(f"--fail-on must be warning, got {wanted!r}")
+    elif wanted not in ("", "warning"):
+        raise UsageError(f"{FAIL_ON_VARIABLE} must be warning or unset, got {wanted!r}")
+    return wanted == "warning", arguments
+
+
+def _command(arguments: list[str], fail_on_warnings: bool = False) -> int:
     """The command's words: --help, --version, status, explain, schema, or files to
     render. `status` is always the word: a DatabaseSet file of that name is ./status."""
     first, rest = arguments[0], arguments[1:]
-    if first in ("-h", "--help"):
+    if first in ("-h", "--help", "help") and not rest:
         sys.stdout.write(_help())
         return 0
     if first == "--version":
@@ -105,10 +131,12 @@ def _command(arguments: list[str]) -> int:
     if first.startswith("-"):
         print(f"error: unknown option {first!r}\n\nusage:\n{USAGE}", file=sys.stderr)
         return 2
-    return render_files(first, rest)
+    return render_files(first, rest, fail_on_warnings)
 
 
-def render_files(config_file: str, resource_files: list[str]) -> int:
+def render_files(
+    config_file: str, resource_files: list[str], fail_on_warnings: bool = False
+) -> int:
     """Standalone mode: files in, multi-document YAML out, problems on stderr."""
     try:
         configs = _documents(config_file)
@@ -123,7 +151,7 @@ def render_files(config_file: str, resource_files: list[str]) -> int:
     except YamlError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    rendered, results = render(configs[0], items)
+    rendered, results = render(configs[0], items, fail_on_warnings)
     for result in results:
         print(result.stderr_line(), file=sys.stderr)
     if rendered is None:
@@ -132,11 +160,14 @@ def render_files(config_file: str, resource_files: list[str]) -> int:
     return 0
 
 
-def render(config: Item, items: list[Item]) -> tuple[list[Item] | None, list[Result]]:
+def render(
+    config: Item, items: list[Item], fail_on_warnings: bool = False
+) -> tuple[list[Item] | None, list[Result]]:
     """The items with what the DatabaseSet makes of them, or None when it fails. The
     objects it generated lose the file annotations meant for kpt: nothing writes them to
     files. Every other object, another set's too, goes out as it came."""
-    items, results = apply(process_database_set, ResourceList(items, config), DEBUG_VARIABLE)
+    processor = functools.partial(process_database_set, fail_on_warnings=fail_on_warnings)
+    items, results = apply(processor, ResourceList(items, config), DEBUG_VARIABLE)
     if has_errors(results):
         return None, results
     return [item.unplaced() if owner_of(item) == config.name else item for item in items], results

@@ -4,6 +4,8 @@ pre-commit passes the files a commit touches. Each kpt package above them whose
 Kptfile runs dbset-fn is rendered with `kpt fn render`; pre-commit then fails the
 commit if that changed a file, and the rendered files are there to review and add.
 The hook's own environment holds dbset-fn, so a Kptfile's `exec: dbset-fn` finds it.
+With `args: [--fail-on, warning]` a render with warnings fails the commit: kpt passes
+warnings, and what the cluster would lose must not be committed unseen.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .function import FAIL_ON_VARIABLE
+
 KPTFILE = "Kptfile"
 
 
 def main(argv: list[str] | None = None) -> int:
     files = sys.argv[1:] if argv is None else argv
-    packages = sorted({package for name in files if (package := _package_of(Path(name)))})
     environment = {**os.environ, "PATH": _with_this_environment(os.environ.get("PATH", ""))}
+    if files[:2] == ["--fail-on", "warning"]:
+        files, environment[FAIL_ON_VARIABLE] = files[2:], "warning"
+    packages = sorted({package for name in files if (package := _package_of(Path(name)))})
     failed = 0
     for package in packages:
         run = subprocess.run(

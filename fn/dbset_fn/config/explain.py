@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import types
 import typing
 from typing import Any
 
@@ -148,8 +149,9 @@ def type_name(annotation: Any) -> str:
         return f"[]{type_name(arguments[0])}"
     if origin is dict:
         return "map[string]string"
-    if arguments and type(None) in arguments:  # X | None
-        return type_name(next(argument for argument in arguments if argument is not type(None)))
+    if origin in (typing.Union, types.UnionType):  # X | None, or X | Y: each, once
+        named = [type_name(argument) for argument in arguments if argument is not type(None)]
+        return " | ".join(dict.fromkeys(named))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "object"
     return {str: "string", int: "integer", bool: "boolean"}.get(annotation, str(annotation))

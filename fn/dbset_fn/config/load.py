@@ -6,12 +6,15 @@ user fixes a file in one pass (see problems.py for how they are worded).
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..krm import Item, YamlError, quoted
+from . import names
 from .model import (
     API_VERSION,
     KIND,
@@ -50,6 +53,30 @@ def load_database_set(function_config: Item | None) -> DatabaseSet:
     return database_set.model_copy(update={"spec": _spelled_out(database_set.spec)})
 
 
+# kube-openapi's strfmt.IsUUID, which ESO's Bitwarden Secrets Manager provider asks of
+# remoteRef.key before it reads the key as an id (external-secrets, providers/v1/bitwarden/
+# client.go, GetSecret); any other key is a secret's name, looked up in the store's project.
+_UUID = re.compile(r"(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
+
+
+def doubtful_fields(spec: Spec) -> Iterator[Problem]:
+    """Values that load but that the operators would likely read otherwise than meant:
+    warnings, not errors, as a name can be right."""
+    for position, entry in enumerate(spec.databases):
+        written = entry.bitwardenPasswordId
+        if written is None or _UUID.match(written):
+            continue
+        yield Problem(
+            f"spec.databases[{position}].bitwardenPasswordId",
+            f"{entry_path(position, entry)}.bitwardenPasswordId should be a Bitwarden secret's "
+            f"id (a UUID), got {quoted(written)}: ESO reads any other value as a secret's name, "
+            "found only in the store's projectID and only if one secret there has it "
+            "(external-secrets, providers/v1/bitwarden/client.go, GetSecret); copy the "
+            f"secret's whole id, or, to read it by name, write passwordRef: {{key: {written}}}",
+            written,
+        )
+
+
 def _spelled_out(spec: Spec) -> Spec:
     """The set as the rest of the function reads it: the generator's spellings
     (passwordGeneration, extensions) turned into ours, and an entry without a password
@@ -86,6 +113,10 @@ def _missing_config_message() -> str:
 
 
 def _wrong_kind_message(api_version: object, kind: object) -> str:
+    if isinstance(kind, str) and kind != KIND and _misspelt(kind):
+        return f"functionConfig must be a {KIND}, got kind {quoted(kind)}; set kind: {KIND}" + (
+            "" if api_version == API_VERSION else f" and apiVersion: {API_VERSION}"
+        )
     if kind == KIND:
         return (
             f"functionConfig is a {KIND} of apiVersion {quoted(api_version)}, but this "
@@ -96,6 +127,11 @@ def _wrong_kind_message(api_version: object, kind: object) -> str:
         f"{quoted(kind)} with apiVersion {quoted(api_version)}; point the Kptfile's "
         "configPath or the kustomization's transformers entry at the DatabaseSet's file"
     )
+
+
+def _misspelt(kind: str) -> bool:
+    """DatabaseSets, databaseset, DataBaseSet: the right file, the kind mistyped."""
+    return difflib.SequenceMatcher(None, kind.lower(), KIND.lower()).ratio() >= 0.8
 
 
 # Rules across fields -------------------------------------------------------------------------
@@ -111,6 +147,7 @@ def _spec_problems(spec: Spec) -> Iterator[Problem]:
         )
     yield from _entry_problems(spec.databases)
     yield from _without_password_problems(spec)
+    yield from _rotation_problems(spec)
     for position, entry in enumerate(spec.databases):
         yield from _database_option_problems(entry, position, spec.databaseDefaults)
 
@@ -163,6 +200,20 @@ def _entry_problems(entries: list[DatabaseEntry]) -> Iterator[Problem]:
         yield from _twice(
             entry.extensions or [], "extensions", f"{where}.extensions", f"{field}.extensions"
         )
+        if isinstance(entry.appNamespace, list):
+            if not entry.appNamespace:
+                yield Problem(
+                    f"{field}.appNamespace",
+                    f"{where}.appNamespace must name at least one namespace; remove it for "
+                    "no app Secret",
+                    [],
+                )
+            yield from _twice(
+                entry.appNamespace,
+                "namespaces",
+                f"{where}.appNamespace",
+                f"{field}.appNamespace",
+            )
         yield from _role_only_problems(entry, where, field)
 
 
@@ -192,11 +243,11 @@ def _without_password_problems(spec: Spec) -> Iterator[Problem]:
     position, entry = without[0]
     yield Problem(
         "spec.entriesWithoutPassword",
-        "spec.entriesWithoutPassword must be set when an entry has no password source and "
-        f"the set uses the TypeScript generator's later fields: {entry_path(position, entry)} "
-        f"has none, which meant trust in its first version and a generated password in its "
-        f"later one, and spec.databases[{later[0]}].{later[1]} is a later field; set "
-        "entriesWithoutPassword: generate (the later meaning) or trust (the first)",
+        "spec.entriesWithoutPassword must say what an entry without a password source "
+        f"gets, as {entry_path(position, entry)} has none and "
+        f"spec.databases[{later[0]}].{later[1]} is set: generate gives it a password ESO "
+        "generates once; trust gives it none, and its app logs in by trust authentication, "
+        "which the Cluster's pg_hba must allow; set entriesWithoutPassword: generate or trust",
     )
 
 
@@ -336,4 +387,92 @@ def _password_problems(entry: DatabaseEntry, where: str, field: str) -> Iterator
             f'{shown}.symbolCharacters "" must hold the characters for {generate.symbols} '
             f'symbols; set them (for example "{URI_SAFE_SYMBOLS}") or set symbols to 0',
             "",
+        )
+
+
+# Rotation -------------------------------------------------------------------------------------
+
+
+def _rotation_problems(spec: Spec) -> Iterator[Problem]:
+    """What rotation needs of an entry: a generated password (each generation's is made by
+    its own ExternalSecret), role names PostgreSQL keeps whole and no other entry has,
+    and a first generation that has nothing to rotate from."""
+    taken = {entry.name: position for position, entry in enumerate(spec.databases)}
+    taken |= {names.kubernetes_name(name): at for name, at in list(taken.items())}
+    for position, entry in enumerate(spec.databases):
+        rotation = entry.rotation
+        if rotation is None:
+            continue
+        where, field = entry_path(position, entry), f"spec.databases[{position}].rotation"
+        source = _store_source(entry)
+        if source is not None:
+            yield Problem(
+                field,
+                f"{where}.rotation must not be set with {source}, as each generation's "
+                "password is generated by its own ExternalSecret; use password.generate "
+                "(the store's password stays with the old role)",
+                rotation.state(),
+            )
+        elif not entry.has_password and spec.entriesWithoutPassword != "generate":
+            yield Problem(
+                field,
+                f"{where}.rotation must not be set on an entry without a password (trust), "
+                "as there is no password to rotate; set password.generate",
+                rotation.state(),
+            )
+        if rotation.generation == 1 and rotation.stage != "retire":
+            yield Problem(
+                f"{field}.stage",
+                f"{where}.rotation.stage {quoted(rotation.stage)} must not be set on "
+                "generation 1, which has no earlier generation to rotate from; remove stage "
+                "(generation 1 starts settled), and rotate with generation: 2, stage: prepare",
+                rotation.stage,
+            )
+        yield from _rotation_role_problems(entry, position, taken, where)
+
+
+def _store_source(entry: DatabaseEntry) -> str | None:
+    if entry.bitwardenPasswordId is not None:
+        return "bitwardenPasswordId"
+    return "passwordRef" if entry.passwordRef is not None else None
+
+
+def _rotation_role_problems(
+    entry: DatabaseEntry, position: int, taken: dict[str, int], where: str
+) -> Iterator[Problem]:
+    field = f"spec.databases[{position}]"
+    longest = entry.owner_role
+    if len(longest.encode()) > names.MAX_IDENTIFIER_BYTES:
+        yield Problem(
+            f"{field}.name",
+            f"{where}.name must be at most {names.MAX_IDENTIFIER_BYTES - 6} bytes long with "
+            f"rotation, as its owner role {quoted(longest)} must fit PostgreSQL's "
+            f"{names.MAX_IDENTIFIER_BYTES} bytes; shorten the name",
+            entry.name,
+        )
+    for role in entry.role_names:
+        other = taken.get(role, taken.get(names.kubernetes_name(role)))
+        if other is not None and other != position:
+            yield Problem(
+                f"{field}.rotation",
+                f"{where}.rotation makes role {quoted(role)}, which must not be the name of "
+                f"spec.databases[{other}] (nor map to its Kubernetes name); rename one of them",
+                role,
+            )
+    for option in ("login", "disablePassword"):
+        if getattr(entry.roleConfig, option) is not None:
+            yield Problem(
+                f"{field}.roleConfig.{option}",
+                f"{where}.roleConfig.{option} must not be set with rotation, as each "
+                "generation's login role gets login and its password from the rotation's "
+                "stage; remove it",
+                getattr(entry.roleConfig, option),
+            )
+    secret = entry.generation_secret(entry.rotation.generation if entry.rotation else 1)
+    if names.dns1123_subdomain_problem(secret):
+        yield Problem(
+            f"{field}.secretName",
+            f"{where} must leave room in its Secret's name for the generation: "
+            f"{quoted(secret)} is no Kubernetes name; set a shorter secretName",
+            entry.secret_name,
         )

@@ -497,6 +497,57 @@ class RoleConfig(Model):
     )
 
 
+Stage = Literal["prepare", "switch", "retire"]
+STAGES: tuple[Stage, ...] = ("prepare", "switch", "retire")
+OWNER_SUFFIX, SLOT_SUFFIXES = "_owner", ("_a", "_b")
+
+
+class Rotation(Model):
+    """Zero-downtime password rotation: two login roles, <name>_a and <name>_b, take turns
+    (odd generations log in as _a, even ones as _b), members of <name>_owner, which never
+    logs in and owns the database. A rotation is three renders, each a commit: prepare,
+    switch, retire."""
+
+    generation: Annotated[
+        int,
+        schema({"minimum": 1}),
+        rule(lambda value: "must be 1 or more" if value < 1 else None),
+    ] = Field(
+        description=(
+            "The password's generation. Raise it by one, with stage: prepare, to start a "
+            "rotation; each generation has its own generated password."
+        ),
+        examples=[2],
+    )
+    stage: Stage = Field(
+        "retire",
+        description=(
+            "Where the rotation to this generation stands: prepare (its login role gets its "
+            "new password; the app still uses the previous one), switch (the app's Secret "
+            "names it), retire (the previous login role stops logging in and its "
+            "ExternalSecret is pruned). Default: retire, a rotation done."
+        ),
+        examples=["prepare"],
+    )
+
+    @property
+    def live(self) -> tuple[int, ...]:
+        """The generations whose login role logs in: the previous one until retire."""
+        return (
+            (self.generation,) if self.stage == "retire" else (self.generation - 1, self.generation)
+        )
+
+    @property
+    def serving(self) -> int:
+        """The generation the app's Secret names: the previous one until switch."""
+        return self.generation - 1 if self.stage == "prepare" else self.generation
+
+    def state(self) -> str:
+        """What the generated objects record of it (dbset.krm.dev/rotation), so the next
+        render knows where the package stands."""
+        return f"generation={self.generation},stage={self.stage}"
+
+
 # Fields a user may reach for that the function sets: their own message.
 EXPLAINED_FIELDS = {
     RoleConfig: {
@@ -575,13 +626,14 @@ class DatabaseEntry(Model):
         ),
         examples=[{"length": 40, "digits": 10, "symbols": 0}],
     )
-    appNamespace: Label | None = Field(
+    appNamespace: Label | Annotated[list[Label], schema({"minItems": 1})] | None = Field(
         None,
         description=(
-            "The app's namespace: it gets a connection Secret with the credentials and every "
-            "address. Needs the Cluster's namespace."
+            "The app's namespace, or a list of them for an app in several: each gets a "
+            "connection Secret with the credentials and every address, from the same "
+            "password. Needs the Cluster's namespace."
         ),
-        examples=["romm"],
+        examples=["romm", ["shop", "shop-worker"]],
     )
     secretName: Subdomain | None = Field(
         None,
@@ -613,9 +665,58 @@ class DatabaseEntry(Model):
         examples=[["uuid-ossp", "vector"]],
     )
 
+    rotation: Rotation | None = Field(
+        None,
+        description=(
+            "Rotate the generated password without downtime: the entry gets an owner role "
+            "<name>_owner (NOLOGIN, the database's owner) and two login roles <name>_a and "
+            "<name>_b in it, which take turns; the app's Secret names the active one and "
+            "carries options=-c role=<name>_owner. Needs a generated password and no Pooler."
+        ),
+        examples=[{"generation": 2, "stage": "prepare"}],
+    )
+
     @property
     def kubernetes_name(self) -> str:
         return names.kubernetes_name(self.name)
+
+    @property
+    def owner_role(self) -> str:
+        """The role that owns the database: the entry's own, or with rotation one that
+        never logs in, so that objects outlive the login role that created them."""
+        return self.name + OWNER_SUFFIX if self.rotation else self.name
+
+    def slot_role(self, generation: int) -> str:
+        """The login role of a generation: odd ones _a, even ones _b."""
+        return self.name + SLOT_SUFFIXES[(generation + 1) % 2]
+
+    @property
+    def role_names(self) -> list[str]:
+        """Every role the entry manages."""
+        if self.rotation is None:
+            return [self.name]
+        return [self.owner_role, *(self.name + suffix for suffix in SLOT_SUFFIXES)]
+
+    @property
+    def app_role(self) -> str:
+        """The role the app's Secret logs in as."""
+        return self.slot_role(self.rotation.serving) if self.rotation else self.name
+
+    @property
+    def session_role(self) -> str | None:
+        """The role an app session acts as (options=-c role=…), where it is not the login
+        role."""
+        return self.owner_role if self.rotation else None
+
+    def generation_secret(self, generation: int) -> str:
+        """The Secret holding a generation's password, in the Cluster's namespace."""
+        return f"{self.secret_name}-g{generation}"
+
+    @property
+    def app_namespaces(self) -> tuple[str, ...]:
+        """Where the app's connection Secret goes: appNamespace, one or several."""
+        written = self.appNamespace
+        return () if written is None else (written,) if isinstance(written, str) else tuple(written)
 
     @property
     def secret_name(self) -> str:

@@ -20,11 +20,12 @@ so a generated object's claims are checked against every other object's.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from ..config.model import DatabaseEntry, SecretStoreRef, Spec, entry_path
+from ..config.model import STAGES, DatabaseEntry, SecretStoreRef, Spec, entry_path
 from ..krm import FUNCTION_CONFIG, Item, Result, quoted, warning
 from .connection import Endpoint
 
@@ -311,3 +312,30 @@ def field(values: Any, *path: str) -> dict[str, Any]:
     for part in path:
         values = values.get(part) if isinstance(values, dict) else None
     return values if isinstance(values, dict) else {}
+
+
+ROTATION = "dbset.krm.dev/rotation"
+"""The annotation on each generated object of a rotating entry: the entry, where its
+rotation stands, and the role its app logs in as (JSON); what the next render and
+`dbset-fn status` read."""
+
+
+class RotationRecord(NamedTuple):
+    entry: str
+    generation: int
+    stage: str
+
+
+def rotation_record_of(annotations: Any) -> RotationRecord | None:
+    """The record an object carries; one that does not read as one is none."""
+    text = annotations.get(ROTATION) if isinstance(annotations, dict) else None
+    try:
+        values: Any = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    entry, generation, stage = values.get("entry"), values.get("generation"), values.get("stage")
+    if isinstance(entry, str) and type(generation) is int and stage in STAGES:
+        return RotationRecord(entry, generation, stage)
+    return None

@@ -70,17 +70,19 @@ def connection_keys(entry: DatabaseEntry, endpoint: Endpoint) -> dict[str, str]:
     left out and the URIs name only the user. A role-only entry has no database: no
     dbname, no URIs, and a pgpass line for any database."""
     text: Callable[[str], str] = go_literal if entry.has_password else str
-    name, host = entry.name, endpoint.host
-    keys = {"username": text(name), "user": text(name)}
+    name, user, host = entry.name, entry.app_role, endpoint.host
+    keys = {"username": text(user), "user": text(user)}
     if entry.has_password:
         keys["password"] = PASSWORD_VALUE
     if not entry.roleOnly:
         keys["dbname"] = text(name)
     keys |= {"host": text(host), "port": PORT}
+    if entry.session_role is not None:
+        keys["options"] = text(role_option(entry.session_role))
     if entry.has_password:
         database = "*" if entry.roleOnly else _in_pgpass(name)
         pgpass_host = placeholders_kept(_in_pgpass, host)
-        fields = f"{pgpass_host}:{PORT}:{database}:{_in_pgpass(name)}"
+        fields = f"{pgpass_host}:{PORT}:{database}:{_in_pgpass(user)}"
         keys["pgpass"] = f"{text(fields)}:{PASSWORD_IN_PGPASS}\n"
     if not entry.roleOnly:
         keys |= {
@@ -127,13 +129,32 @@ def _host_in_url(host: str) -> str:
 
 
 def _uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
-    user = text(_in_url(entry.name))
+    user = text(_in_url(entry.app_role))
     userinfo = f"{user}:{PASSWORD_IN_USERINFO}" if entry.has_password else user
-    return f"postgresql://{userinfo}@{text(_host_in_url(host))}:{PORT}/{text(_in_url(entry.name))}"
+    database = text(_in_url(entry.name))
+    uri = f"postgresql://{userinfo}@{text(_host_in_url(host))}:{PORT}/{database}"
+    return uri + (f"?{_options_parameter(entry, text)}" if entry.session_role else "")
 
 
 def _jdbc_uri(entry: DatabaseEntry, host: str, text: Callable[[str], str]) -> str:
-    """CloudNativePG's form: the password, then the user, as query parameters."""
+    """CloudNativePG's form: the password, then the user, as query parameters; with
+    rotation, the role option after them (pgjdbc's `options` property)."""
     password = f"password={PASSWORD_IN_QUERY}&" if entry.has_password else ""
-    name = text(_in_url(entry.name))
-    return f"jdbc:postgresql://{text(_host_in_url(host))}:{PORT}/{name}?{password}user={name}"
+    name, user = text(_in_url(entry.name)), text(_in_url(entry.app_role))
+    url = f"jdbc:postgresql://{text(_host_in_url(host))}:{PORT}/{name}?{password}user={user}"
+    return url + (f"&{_options_parameter(entry, text)}" if entry.session_role else "")
+
+
+def role_option(role: str) -> str:
+    """The startup option that makes a session act as role from its start (its
+    current_user), so that what it creates is role's: PostgreSQL splits options at
+    spaces and takes `\\` as an escape (pg_split_opts), and takes the role's name as it
+    is, without folding case."""
+    return "-c role=" + role.replace("\\", "\\\\").replace(" ", "\\ ")
+
+
+def _options_parameter(entry: DatabaseEntry, text: Callable[[str], str]) -> str:
+    """`options=…` for a URI's query, percent-encoded (libpq, pgjdbc, pgx and
+    node-postgres decode it; tests/test_role_option.py)."""
+    assert entry.session_role is not None
+    return "options=" + text(_in_url(role_option(entry.session_role)))

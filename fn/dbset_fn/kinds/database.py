@@ -53,7 +53,7 @@ class Database(GeneratedKind):
             **metadata(DATABASE, entry.kubernetes_name, namespace),
             "spec": {
                 "name": entry.name,
-                "owner": entry.name,
+                "owner": entry.owner_role,
                 "cluster": {"name": cluster},
                 "ensure": entry.ensure,
                 **entry.database.over(spec.databaseDefaults),

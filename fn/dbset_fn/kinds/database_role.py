@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..config.model import DatabaseEntry, Spec
+from ..config.names import kubernetes_name
 from ..krm import Item, Result, quoted
 from .base import (
     CLUSTER,
@@ -56,7 +57,10 @@ class DatabaseRole(GeneratedKind):
     def for_entry(self, entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[Rendered]:
         if spec.roleOutput != "databaseRole":
             return []
-        return [database_role_for(entry, spec, endpoint.cluster, endpoint.written_namespace)]
+        cluster, namespace = endpoint.cluster, endpoint.written_namespace
+        return [
+            database_role_for(role, entry, spec, cluster, namespace) for role in roles_of(entry)
+        ]
 
     def claims(self, values: dict[str, Any], namespace: str) -> list[Claim]:
         return on_a_cluster(ROLE_CLAIM, values, namespace)
@@ -108,7 +112,8 @@ class DatabaseRole(GeneratedKind):
                 *notes,
             ]
         listed = field(cluster, "status", "managedRolesStatus", "byStatus").get("not-managed")
-        explained = {entry.name for entry in entries} | _declared_elsewhere(cluster, live)
+        explained = {role for entry in entries for role in entry.role_names}
+        explained |= _declared_elsewhere(cluster, live)
         unknown = [role for role in listed or [] if role not in explained]
         if unknown:
             notes.insert(
@@ -135,28 +140,34 @@ class DatabaseRole(GeneratedKind):
 
 def _managed_role(cluster: dict[str, Any], entry: DatabaseEntry, live: Live) -> Verdict:
     """The role's line in managedRolesStatus: cannotReconcile first, then byStatus."""
+    name, secret = _newest_login(entry)
     declared = field(cluster, "spec", "managed").get("roles")
     names = [role.get("name") for role in declared or [] if isinstance(role, dict)]
-    if entry.name not in names:
-        return Verdict(
-            MISSING, f"role {quoted(entry.name)} is not in the Cluster's spec.managed.roles"
-        )
+    if name not in names:
+        return Verdict(MISSING, f"role {quoted(name)} is not in the Cluster's spec.managed.roles")
     status = field(cluster, "status", "managedRolesStatus")
-    errors = field(status, "cannotReconcile").get(entry.name)
+    errors = field(status, "cannotReconcile").get(name)
     if errors:
         return Verdict(FAILED, "; ".join(str(error) for error in errors))
     by_status = field(status, "byStatus")
-    listed = next(
-        (state for state, roles in by_status.items() if entry.name in (roles or [])), None
-    )
+    listed = next((state for state, roles in by_status.items() if name in (roles or [])), None)
     if listed != "reconciled":
         return Verdict(
             PENDING, f"byStatus lists it as {listed}" if listed else "not in byStatus yet"
         )
     if not (entry.has_password and entry.present):
         return Verdict(OK)
-    applied = field(status, "passwordStatus", entry.name).get("resourceVersion")
-    return _password_applied(live, cluster_namespace(cluster), entry.secret_name, applied)
+    applied = field(status, "passwordStatus", name).get("resourceVersion")
+    return _password_applied(live, cluster_namespace(cluster), secret, applied)
+
+
+def _newest_login(entry: DatabaseEntry) -> tuple[str, str]:
+    """The login role whose password matters most, and its Secret: with rotation, the
+    newest generation's (its password applied is what makes a switch safe)."""
+    if entry.rotation is None:
+        return entry.name, entry.secret_name
+    generation = entry.rotation.generation
+    return entry.slot_role(generation), entry.generation_secret(generation)
 
 
 def _password_applied(live: Live, namespace: str, secret: str, applied: Any) -> Verdict:
@@ -201,30 +212,39 @@ def cluster_namespace(cluster: dict[str, Any]) -> str:
     return str(field(cluster, "metadata").get("namespace") or "")
 
 
-def managed_role_for(entry: DatabaseEntry) -> dict[str, Any]:
-    """An entry being dropped keeps only its name, for CloudNativePG to drop the role."""
+def managed_roles_for(entry: DatabaseEntry) -> list[dict[str, Any]]:
+    """The entry's roles as elements of spec.managed.roles. An entry being dropped keeps
+    only the names, for CloudNativePG to drop the roles."""
     if not entry.present:
-        return {"name": entry.name, "ensure": "absent"}
-    return {"name": entry.name, "ensure": "present", **_role_settings(entry)}
+        return [{"name": name, "ensure": "absent"} for name in entry.role_names]
+    return roles_of(entry)
+
+
+def roles_of(entry: DatabaseEntry) -> list[dict[str, Any]]:
+    """Each role of the entry: its name, ensure, and RoleConfiguration fields."""
+    if entry.rotation is None:
+        return [{"name": entry.name, "ensure": "present", **_role_settings(entry)}]
+    return [_owner_role(entry), *(_slot_role(entry, slot) for slot in (1, 2))]
 
 
 def database_role_for(
-    entry: DatabaseEntry, spec: Spec, cluster_name: str, namespace: str
+    role: dict[str, Any], entry: DatabaseEntry, spec: Spec, cluster_name: str, namespace: str
 ) -> Rendered:
-    """The same role as a CNPG DatabaseRole. It cannot say `ensure: absent`: an entry being
-    dropped keeps its DatabaseRole with the reclaim policy `delete`, so that removing the
-    entry later (after CloudNativePG dropped its database) drops the role too."""
+    """A role as a CNPG DatabaseRole. It cannot say `ensure: absent`: an entry being
+    dropped keeps its DatabaseRoles with the reclaim policy `delete`, so that removing the
+    entry later (after CloudNativePG dropped its database) drops the roles too."""
     policy = spec.databaseRoleReclaimPolicy if entry.present else "delete"
+    settings = {key: value for key, value in role.items() if key not in ("name", "ensure")}
     document = {
-        **metadata(DATABASE_ROLE, entry.kubernetes_name, namespace),
+        **metadata(DATABASE_ROLE, kubernetes_name(role["name"]), namespace),
         "spec": {
-            "name": entry.name,
+            "name": role["name"],
             "cluster": {"name": cluster_name},
             "databaseRoleReclaimPolicy": policy,
-            **_role_settings(entry),
+            **settings,
         },
     }
-    return Rendered(document, (Claim(ROLE_CLAIM, namespace, cluster_name, entry.name),))
+    return Rendered(document, (Claim(ROLE_CLAIM, namespace, cluster_name, role["name"]),))
 
 
 def _role_settings(entry: DatabaseEntry) -> dict[str, Any]:
@@ -239,4 +259,34 @@ def _role_settings(entry: DatabaseEntry) -> dict[str, Any]:
     role.update(entry.roleConfig.model_dump(by_alias=True, exclude_none=True, exclude={"ensure"}))
     if entry.has_password and entry.present:
         role["passwordSecret"] = {"name": entry.secret_name}
+    return role
+
+
+def _owner_role(entry: DatabaseEntry) -> dict[str, Any]:
+    """The owner of the database and its objects: it never logs in, so no password
+    and no rotation ever touches it."""
+    role: dict[str, Any] = {"name": entry.owner_role, "ensure": "present", "login": False}
+    if entry.comment is not None:
+        role["comment"] = entry.comment
+    return role
+
+
+def _slot_role(entry: DatabaseEntry, slot: int) -> dict[str, Any]:
+    """A login role (slot 1: _a, 2: _b), a member of the owner role. It logs in with the
+    password of the generation it holds while that generation is live; otherwise it
+    cannot log in and has no password (CloudNativePG sets PASSWORD NULL for
+    disablePassword), so a retired password is gone, not merely unused."""
+    assert entry.rotation is not None
+    live = [generation for generation in entry.rotation.live if generation % 2 == slot % 2]
+    settings = entry.roleConfig.model_dump(by_alias=True, exclude_none=True, exclude={"ensure"})
+    settings["inRoles"] = [entry.owner_role, *settings.get("inRoles", [])]
+    role: dict[str, Any] = {"name": entry.slot_role(slot), "ensure": "present"}
+    role["login"] = bool(live)
+    if entry.comment is not None:
+        role["comment"] = entry.comment
+    role |= settings
+    if live and entry.present:
+        role["passwordSecret"] = {"name": entry.generation_secret(live[0])}
+    elif not live:
+        role["disablePassword"] = True
     return role

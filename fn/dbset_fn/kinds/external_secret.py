@@ -37,9 +37,12 @@ from .base import (
     ObjectKey,
     Pruning,
     Rendered,
+    RotationRecord,
     Verdict,
     field,
+    lost,
     metadata,
+    rotation_record_of,
 )
 from .connection import PASSWORD_VALUE, Endpoint, connection_keys, go_literal
 from .eso import (
@@ -72,15 +75,17 @@ class ExternalSecret(GeneratedKind):
 
     def for_entry(self, entry: DatabaseEntry, spec: Spec, endpoint: Endpoint) -> list[Rendered]:
         """One in the Cluster's namespace, which also serves an app there; another in
-        the app's namespace where that is elsewhere."""
+        each of the app's namespaces elsewhere, all with the same password."""
         if not entry.present or not entry.has_password:
             return []
-        app_namespace = entry.appNamespace
-        shared = app_namespace == endpoint.namespace
+        if entry.rotation is not None:
+            return rotation_credentials_for(entry, spec, endpoint)
+        shared = endpoint.namespace in entry.app_namespaces
         namespace = endpoint.written_namespace
         made = [role_credentials_for(entry, spec, namespace, endpoint if shared else None)]
-        if app_namespace and not shared:
-            made.append(app_credentials_for(entry, spec, app_namespace, endpoint))
+        for app_namespace in entry.app_namespaces:
+            if app_namespace != endpoint.namespace:
+                made.append(app_credentials_for(entry, spec, app_namespace, endpoint))
         return made
 
     def claims(self, values: dict[str, Any], namespace: str) -> list[Claim]:
@@ -96,7 +101,7 @@ class ExternalSecret(GeneratedKind):
         namespace = field(document, "metadata").get("namespace") or endpoint.namespace
         if namespace != endpoint.namespace:
             return (APP_SECRET,)
-        shared = entry.appNamespace == endpoint.namespace
+        shared = endpoint.namespace in entry.app_namespaces
         return (PASSWORD_SECRET, APP_SECRET) if shared else (PASSWORD_SECRET,)
 
     def verdict(self, values: dict[str, Any], live: Live) -> Verdict:
@@ -200,6 +205,10 @@ class ExternalSecret(GeneratedKind):
         """ESO deletes the Secret it owns with its ExternalSecret (creationPolicy Owner,
         its default); a generated password's Secret is Orphan and stays."""
         target = field(values, "spec", "target")
+        record = rotation_record_of(field(values, "metadata", "annotations"))
+        listed = pruning.entries.get(record.entry) if record is not None else None
+        if record is not None and listed is not None and listed[1].rotation is not None:
+            yield _login_ends(obj, record, _role_in(field(target, "template", "data")), pruning)
         if target.get("creationPolicy", "Owner") != "Owner":
             return
         keys = field(target, "template", "data")
@@ -217,6 +226,8 @@ class ExternalSecret(GeneratedKind):
             if old.get((namespace, role), source) == source or role in warned:
                 continue
             warned.add(role)
+            if role not in pruning.entries:
+                continue
             position, entry = pruning.entries[role]
             yield warning(
                 f"{entry_path(position, entry)} now takes its password from "
@@ -227,6 +238,24 @@ class ExternalSecret(GeneratedKind):
                 FUNCTION_CONFIG,
                 field_path=f"spec.databases[{position}]",
             )
+
+
+def _login_ends(obj: Item, record: RotationRecord, role: str | None, pruning: Pruning) -> Result:
+    """A generation's ExternalSecret goes when its generation is retired (or a prepare
+    undone) while the entry rotates: its login role stops logging in."""
+    name = field(obj.read(), "spec", "target").get("name") or obj.name
+    where = f"{obj.namespace}/{name}" if obj.namespace else name
+    listed = pruning.entries.get(record.entry)
+    keep = f"set rotation back to generation: {record.generation}, stage: {record.stage}"
+    return lost(
+        f"{obj.describe()} is pruned, so role {quoted(role)} can no longer log in and "
+        "CloudNativePG removes its password (sessions already open keep working until they "
+        f"close); its Secret {quoted(where)} stays (creationPolicy Orphan: kubectl -n "
+        f"{obj.namespace or 'NAMESPACE'} delete secret {name} once no app reads it)",
+        listed,
+        f"{keep} before applying (once applied, rotate forward instead)",
+        record.entry,
+    )
 
 
 def _ready(status: dict[str, Any]) -> dict[str, Any] | None:
@@ -261,9 +290,33 @@ def app_credentials_for(
     return _external_secret(entry, spec, namespace, ref, connection_keys(entry, endpoint))
 
 
-def _generated_secret(entry: DatabaseEntry, spec: Spec) -> PasswordRef:
+def rotation_credentials_for(
+    entry: DatabaseEntry, spec: Spec, endpoint: Endpoint
+) -> list[Rendered]:
+    """With rotation, one ExternalSecret per live generation in the Cluster's namespace,
+    each generating its password once into `<secretName>-g<generation>` for its login
+    role; and the app's Secret under its own name, in its namespace (the Cluster's
+    too), reading the generation it is served through spec.clusterNamespaceStore, so
+    that a switch is a change of what it reads, not a new password."""
+    assert entry.rotation is not None
+    namespace = endpoint.written_namespace
+    made = []
+    for generation in entry.rotation.live:
+        data = {"username": go_literal(entry.slot_role(generation)), "password": PASSWORD_VALUE}
+        made.append(
+            _generate_once(entry, spec, namespace, data, entry.generation_secret(generation))
+        )
+    ref = _generated_secret(entry, spec, entry.generation_secret(entry.rotation.serving))
+    keys = connection_keys(entry, endpoint) if entry.app_namespaces else {}
+    for app_namespace in entry.app_namespaces:
+        written = namespace if app_namespace == endpoint.namespace else app_namespace
+        made.append(_external_secret(entry, spec, written, ref, keys))
+    return made
+
+
+def _generated_secret(entry: DatabaseEntry, spec: Spec, name: str | None = None) -> PasswordRef:
     return PasswordRef(
-        key=entry.secret_name,
+        key=name or entry.secret_name,
         property="password",
         secretStore=spec.clusterNamespaceStore,
     )
@@ -293,7 +346,7 @@ def _external_secret(
 
 
 def _generate_once(
-    entry: DatabaseEntry, spec: Spec, namespace: str, data: dict[str, str]
+    entry: DatabaseEntry, spec: Spec, namespace: str, data: dict[str, str], name: str = ""
 ) -> Rendered:
     """Generated once and kept: an immutable Secret that outlives its ExternalSecret, so
     neither a refresh nor a re-created ExternalSecret changes the password."""
@@ -302,7 +355,8 @@ def _generate_once(
         "kind": PASSWORD.kind,
         "name": password_generator_name(entry),
     }
-    target = _target(entry, spec, data, {"creationPolicy": "Orphan", "immutable": True})
+    name = name or entry.secret_name
+    target = _target(entry, spec, data, {"creationPolicy": "Orphan", "immutable": True}, name)
     return _shell(
         entry,
         namespace,
@@ -311,6 +365,7 @@ def _generate_once(
             "dataFrom": [{"sourceRef": {"generatorRef": generator}}],
             "target": target,
         },
+        name=name,
     )
 
 
@@ -319,17 +374,23 @@ def _shell(
     namespace: str,
     spec: dict[str, Any],
     reads: SecretStoreRef | None = None,
+    name: str = "",
 ) -> Rendered:
     """The ExternalSecret around a spec; it claims the Secret it writes."""
-    document = {**metadata(EXTERNAL_SECRET, entry.secret_name, namespace), "spec": spec}
-    return Rendered(document, (secret_claim(namespace, entry.secret_name),), reads)
+    name = name or entry.secret_name
+    document = {**metadata(EXTERNAL_SECRET, name, namespace), "spec": spec}
+    return Rendered(document, (secret_claim(namespace, name),), reads)
 
 
 def _target(
-    entry: DatabaseEntry, spec: Spec, data: dict[str, str], policies: dict[str, Any] | None = None
+    entry: DatabaseEntry,
+    spec: Spec,
+    data: dict[str, str],
+    policies: dict[str, Any] | None = None,
+    name: str = "",
 ) -> dict[str, Any]:
     return {
-        "name": entry.secret_name,
+        "name": name or entry.secret_name,
         **(policies or {}),
         "template": {
             "type": "kubernetes.io/basic-auth",
@@ -405,6 +466,8 @@ def _password_sources(objects: Iterable[Item]) -> dict[tuple[str, str], str]:
     sources = {}
     for obj in objects:
         values = obj.read()
+        if rotation_record_of(field(values, "metadata", "annotations")) is not None:
+            continue  # a rotation changes sources by design, step by step (plan/rotation.py)
         role = _role_in(field(values, "spec", "target", "template", "data"))
         source = _password_source(field(values, "spec"), obj)
         if role is not None and source is not None:

@@ -46,13 +46,9 @@ class Secret(GeneratedKind):
         """Only a trust entry's app gets one. Labelled and annotated like the Secrets ESO
         writes for the other entries, less the reload label: there is no password to
         reload."""
-        namespace = entry.appNamespace
-        if not entry.present or entry.has_password or not namespace:
+        if not entry.present or entry.has_password:
             return []
-        document = start(SECRET, entry.secret_name, namespace)
-        document["metadata"] |= secret_metadata(spec, reload=False)
-        document |= {"type": BASIC_AUTH, "stringData": connection_keys(entry, endpoint)}
-        return [Rendered(document, (secret_claim(namespace, entry.secret_name),))]
+        return [_connection_secret(entry, spec, endpoint, place) for place in entry.app_namespaces]
 
     def claims(self, values: dict[str, Any], namespace: str) -> list[Claim]:
         name = field(values, "metadata").get("name")
@@ -112,6 +108,15 @@ def secret_version(live: Live, namespace: str, name: str) -> str | None:
     return None if version is None else str(version)
 
 
+def _connection_secret(
+    entry: DatabaseEntry, spec: Spec, endpoint: Endpoint, namespace: str
+) -> Rendered:
+    document = start(SECRET, entry.secret_name, namespace)
+    document["metadata"] |= secret_metadata(spec, reload=False)
+    document |= {"type": BASIC_AUTH, "stringData": connection_keys(entry, endpoint)}
+    return Rendered(document, (secret_claim(namespace, entry.secret_name),))
+
+
 def secret_claim(namespace: str, name: str) -> Claim:
     return Claim(SECRET_CLAIM, namespace, "", name)
 
@@ -164,8 +169,10 @@ def deleted_secret(
 def _keeps_secret(entry: DatabaseEntry, namespace: str, name: str) -> str:
     if not entry.present:
         return "set ensure: present"
-    if entry.appNamespace != namespace:
+    if not entry.app_namespaces:
         return f"set appNamespace back to {quoted(namespace)}"
+    if namespace not in entry.app_namespaces:
+        return f"add {quoted(namespace)} back to appNamespace"
     if entry.model_copy(update={"secretName": None}).secret_name == name:
         return "remove secretName"
     return f"set secretName back to {quoted(name)}"

@@ -176,12 +176,16 @@ class Item:
         return obj.to_item()
 
     def describe(self) -> str:
-        """How a user finds the object: kind, namespace/name, and its file if known."""
+        """How a user finds the object: kind, namespace/name, and the file it was read
+        from. A new object's file is where kpt will write it, and kustomize writes none:
+        it is not named."""
         if self.header is None or not self.kind:
             return self.origin.where
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
         text = f"{self.kind} {quoted(where)}"
-        return f"{text} (in {unquoted(self.path)})" if self.path else text
+        return (
+            f"{text} (in {unquoted(self.path)})" if self.path and self.origin is not NEW else text
+        )
 
     def resource_ref(self) -> dict[str, str]:
         ref = {"apiVersion": self.api_version, "kind": self.kind, "name": self.name}

@@ -39,6 +39,7 @@ class Result(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {"message": self.message, "severity": self.severity}
         if isinstance(self.resource, Item) and self.resource.kind:
+            result["message"] = self._after_the_field()
             result["resourceRef"] = self.resource.resource_ref()
             if self.field_path:
                 result["field"] = {"path": self.field_path}
@@ -48,6 +49,14 @@ class Result(NamedTuple):
                 index = self.resource.index
                 result["file"] = {"path": self.resource.path, "index": _number(index)}
         return result
+
+    def _after_the_field(self) -> str:
+        """kpt prints a result's field path before its message: a message that begins
+        with it (as one on stderr, which shows no field, must) drops it there."""
+        path = self.field_path
+        if path and self.message.startswith(f"{path} "):
+            return self.message[len(path) + 1 :]
+        return self.message
 
     def stderr_line(self) -> str:
         """One line for the stderr that kustomize shows in place of results.

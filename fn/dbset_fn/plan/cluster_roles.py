@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..config.model import DatabaseEntry
 from ..kinds.base import Claim
-from ..kinds.database_role import ROLE_CLAIM, managed_role_for
+from ..kinds.database_role import ROLE_CLAIM, managed_roles_for
 from ..krm import CannotEdit, Created, Emptied, Item, KubeObject, Result, error, info, quoted
 from .adoption import describe_changes
 from .collisions import RoleClaim
@@ -55,7 +56,9 @@ def edit_roles(render: Render, target: Target) -> tuple[Item, list[Result]]:
     except ValueError as problem:
         return cluster, [error(str(problem), cluster, field_path="metadata.annotations")]
     wanted = (
-        {entry.name: managed_role_for(entry) for _, entry in entries} if as_managed_roles else {}
+        {role["name"]: role for _, entry in entries for role in managed_roles_for(entry)}
+        if as_managed_roles
+        else {}
     )
     mine = set(record.owners.get(set_name, []))
     existing = obj.get(*ROLES) or []
@@ -88,9 +91,10 @@ def _unowned_roles(
     owned = {role for roles in record.owners.values() for role in roles}
     present = {role["name"]: role for role in existing if isinstance(role, dict) and "name" in role}
     return {
-        entry.name: (ForEntry(position, entry), present[entry.name])
+        role: (ForEntry(position, entry), present[role])
         for position, entry in entries
-        if entry.name in present and entry.name not in owned
+        for role in entry.role_names
+        if role in present and role not in owned
     }
 
 
@@ -153,25 +157,30 @@ def _claimed_roles(
     """Roles the set wants that someone else has: another DatabaseSet or a person."""
     owner_of_role = {role: owner for owner, roles in record.owners.items() for role in roles}
     present = {role.get("name") for role in existing if isinstance(role, dict)}
-    for position, entry in entries:
-        if entry.name in mine:
+    for position, entry, role in _entry_roles(entries):
+        if role in mine:
             continue
-        owner = owner_of_role.get(entry.name)
+        owner = owner_of_role.get(role)
         if owner is not None and owner != set_name:
             held_by = f"is managed by DatabaseSet {quoted(owner)}"
-        elif entry.name in present:
+        elif role in present:
             held_by = "is written by hand"
         else:
             continue
         yield error(
             f"spec.databases[{position}].name {quoted(entry.name)} must not claim a role that "
-            f"is already in {cluster.describe()}: role {quoted(entry.name)} in "
+            f"is already in {cluster.describe()}: role {quoted(role)} in "
             f"spec.managed.roles {held_by}; remove that role from the Cluster or choose "
             f"another name{_or_adopt(held_by)}",
             cluster,
             field_path="spec.managed.roles",
-            current_value=entry.name,
+            current_value=role,
         )
+
+
+def _entry_roles(entries: Entries) -> Iterator[tuple[int, DatabaseEntry, str]]:
+    """Each role of each entry (with rotation, an entry has three)."""
+    return ((position, entry, role) for position, entry in entries for role in entry.role_names)
 
 
 def _or_adopt(held_by: str) -> str:
@@ -275,7 +284,7 @@ def managed_role_claims(render: Render) -> Iterator[RoleClaim]:
     if render.spec.roleOutput != "managedRoles":
         return
     for cluster, entries, _ in render.targets:
-        for position, entry in entries:
+        for position, entry, role in _entry_roles(entries):
             namespace = cluster.namespace or render.applied
-            claim = Claim(ROLE_CLAIM, namespace, cluster.name, entry.name)
+            claim = Claim(ROLE_CLAIM, namespace, cluster.name, role)
             yield RoleClaim(ForEntry(position, entry), claim, cluster)

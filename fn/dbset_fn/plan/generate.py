@@ -14,6 +14,7 @@ from ..krm import Item, placement
 from .generated import ForCluster, ForEntry, Generated, Owner
 from .ownership import OWNER, landed
 from .render import Render
+from .rotation import rotation_record
 from .targets import Target
 
 
@@ -68,6 +69,7 @@ def _marked(
             metadata.get("annotations", {})
             | spec.commonAnnotations
             | {OWNER: render.set_name}
+            | rotation_record(owner)
             | placement(before, default_file)
         )
         yield owner, kind, rendered

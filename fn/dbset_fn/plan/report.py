@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from ..config.model import entry_path
 from ..krm import FUNCTION_CONFIG, Item, Result, info, quoted
 from .generated import ForEntry, Generated, Owner
+from .pg_hba import first_match, pg_hba_line
 from .render import Render
 from .targets import Target
 
@@ -35,13 +36,39 @@ def entry_summaries(render: Render, generated: list[Generated]) -> Iterator[Resu
             parts.append(", ".join(_named(obj) for obj in objects))
             if not entry.present:
                 parts.append("being dropped")
-            elif entry.appNamespace:
-                where = f"{entry.appNamespace}/{entry.secret_name}"
-                parts.append(f"the app reads Secret {quoted(where)}")
+            elif entry.app_namespaces:
+                secrets = [quoted(f"{place}/{entry.secret_name}") for place in entry.app_namespaces]
+                parts.append(f"the app reads Secret{'s' * (len(secrets) > 1)} {', '.join(secrets)}")
             else:
                 parts.append("no app Secret: set appNamespace to give an app its connection Secret")
             yield info(
                 f"{entry_path(position, entry)}: {'; '.join(parts)}",
+                FUNCTION_CONFIG,
+                field_path=f"spec.databases[{position}]",
+            )
+
+
+def trust_logins(render: Render) -> Iterator[Result]:
+    """An entry without a password logs in by trust only where its Cluster's pg_hba
+    allows it: otherwise its app cannot connect, and nothing else would say why."""
+    for cluster, entries, _ in render.targets:
+        pg_hba = cluster.get("spec", "postgresql", "pg_hba")
+        for position, entry in entries:
+            match = first_match(pg_hba, entry)
+            if entry.has_password or not entry.present or (match and match[1] == "trust"):
+                continue
+            where = f"spec.postgresql.pg_hba of {cluster.describe()}"
+            refused = (
+                f"which the first line of {where} that matches it, {quoted(match[0])}, does "
+                f"not allow (its method is {match[1]}, not trust)"
+                if match
+                else f"which no line of {where} allows (CloudNativePG ends pg_hba.conf with "
+                "host all all all scram-sha-256, or md5, which asks for a password)"
+            )
+            yield info(
+                f"{entry_path(position, entry)} has no password, so its app logs in by trust "
+                f"authentication, {refused}; add a line such as {quoted(pg_hba_line(entry))} "
+                + ("before it" if match else "there"),
                 FUNCTION_CONFIG,
                 field_path=f"spec.databases[{position}]",
             )
@@ -56,7 +83,7 @@ def missing_prerequisites(
     spec, targets, applied = render.spec, render.targets, render.applied
     held = {(obj.kind, _landing(obj, applied), obj.name) for obj in items if _prerequisite(obj)}
     clusters = {target.endpoint.namespace for target in targets}
-    apps = {entry.appNamespace for entry in spec.databases if entry.appNamespace} - clusters
+    apps = {place for entry in spec.databases for place in entry.app_namespaces} - clusters
     stores: dict[tuple[str, str, str], Item] = {}
     for new in sorted(generated, key=_by_cluster(targets)):  # Clusters in turn
         if new.reads:

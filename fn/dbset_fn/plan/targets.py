@@ -109,11 +109,19 @@ def _no_cluster_message(items: list[Item]) -> str:
     listed = ", ".join(obj.describe() for obj in present[:10])
     if len(present) > 10:
         listed += f" and {len(present) - 10} more"
+    if not present:  # kustomize gives a generator no resources
+        return (
+            f"the input must hold the CloudNativePG Cluster ({CLUSTER.api_version}) to extend, "
+            "but it holds no resources; add the Cluster's file to the package, or to "
+            "dbset-fn's arguments (dbset-fn databaseset.yaml cluster.yaml); a kustomization "
+            "must list the DatabaseSet under transformers:, not generators:, and the "
+            "Cluster under resources:"
+        )
     return (
         f"the input must hold the CloudNativePG Cluster ({CLUSTER.api_version}) to extend, "
-        f"but it holds {listed or 'no resources'}; add the Cluster's file to the package, "
-        "to the kustomization's resources, or to dbset-fn's arguments (dbset-fn "
-        "databaseset.yaml cluster.yaml)"
+        f"but it holds {listed}; add the Cluster's file to the package, to the "
+        "kustomization's resources, or to dbset-fn's arguments (dbset-fn databaseset.yaml "
+        "cluster.yaml)"
     )
 
 

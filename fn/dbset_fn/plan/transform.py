@@ -21,7 +21,8 @@ from .immutable import immutable_changes
 from .losses import losses
 from .ownership import OWNER, foreign_reason, owner_of
 from .render import Render
-from .report import entry_summaries, missing_prerequisites
+from .report import entry_summaries, missing_prerequisites, trust_logins
+from .rotation import rotation_notes, rotation_refusals, skipped_steps
 from .targets import Target, targets_of
 
 
@@ -36,6 +37,7 @@ def transform(
     targets, results = targets_of(items, spec, set_name)
     render = Render.of(spec, set_name, targets)
     results += list(copies_out_of_reach(targets, spec))
+    results += list(rotation_refusals(render))
     owned = [obj for obj in items if owner_of(obj) == set_name]
     results += list(foreign_objects(owned))
     if has_errors(results) or not targets:
@@ -56,12 +58,15 @@ def transform(
     claims = managed_role_claims(render)
     results += collisions(render, generated, claims, kept, adoption.refused)
     results += immutable_changes(render, generated, previous)
+    results += skipped_steps(render, previous)
     if has_errors(results):
         return items, without_infos(results)
     results += adoption_results(render, generated, adoption)
     results += entry_summaries(render, generated)
+    results += trust_logins(render)
     results += missing_prerequisites(render, items, generated)
     results += losses(render, generated, previous)
+    results += rotation_notes(render, previous)
     return kept + [new.obj for new in generated], warnings_first(results)
 
 
@@ -85,18 +90,20 @@ def copies_out_of_reach(targets: list[Target], spec: Spec) -> Iterator[Result]:
         if endpoint.namespace == home:
             continue
         for position, entry in entries:
-            if entry.password is None or entry.appNamespace in (None, endpoint.namespace):
-                continue
-            yield error(
-                f"{entry_path(position, entry)} must not copy a generated "
-                f"password to namespace {quoted(entry.appNamespace)} from its Cluster's namespace "
-                f"{quoted(endpoint.namespace)}, as spec.clusterNamespaceStore reads the set's "
-                f"Cluster's namespace {quoted(home)}; take the password from a store "
-                "(bitwardenPasswordId or passwordRef), or put the app in its Cluster's namespace",
-                FUNCTION_CONFIG,
-                field_path=f"spec.databases[{position}].appNamespace",
-                current_value=entry.appNamespace,
-            )
+            for place in entry.app_namespaces if entry.password is not None else ():
+                if place == endpoint.namespace and entry.rotation is None:
+                    continue  # the generating ExternalSecret serves the app there
+                yield error(
+                    f"{entry_path(position, entry)} must not copy a generated password to "
+                    f"namespace {quoted(place)} from its Cluster's namespace "
+                    f"{quoted(endpoint.namespace)}, as spec.clusterNamespaceStore reads the set's "
+                    f"Cluster's namespace {quoted(home)}; take the password from a store "
+                    "(bitwardenPasswordId or passwordRef), or put the app in its Cluster's "
+                    "namespace",
+                    FUNCTION_CONFIG,
+                    field_path=f"spec.databases[{position}].appNamespace",
+                    current_value=entry.appNamespace,
+                )
 
 
 def foreign_objects(owned: Iterable[Item]) -> Iterator[Result]:
