@@ -104,9 +104,11 @@ def run_as_function(choice: str) -> int:
 
     positions, places, original = _positions(), parse_choice(choice), edits._insert_pair
 
-    def insert_pair(text: str, mapping: Any, key: str, value: Any, style: Any) -> str:
+    def insert_pair(
+        text: str, mapping: Any, key: str, value: Any, style: Any, first: bool = False
+    ) -> str:
         if mapping.flow_style or key not in places:
-            return original(text, mapping, key, value, style)
+            return original(text, mapping, key, value, style, first)
         at = positions[places[key]](text, mapping, key)
         lines = edits._pair_lines(key, value, mapping.value[0][0].start_mark.column, style)
         if at == len(text) and not ends_a_line(text):
@@ -210,7 +212,7 @@ def _exec_script(root: Path, choice: str) -> str:
 def _table(choices: list[str], outcomes: dict[str, Counter], moved: Counter) -> None:
     kinds = ["kept", "moved", "duplicated", "lost", "changed"]
     print(
-        "| choice (managed,roles,record,annotations) | "
+        "| choice (managed,roles,record,annotations,new role) | "
         + " | ".join(kinds)
         + " | comment lines off |"
     )
