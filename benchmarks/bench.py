@@ -32,11 +32,14 @@ from pathlib import Path
 
 import yaml
 
-SIZES = {
-    "seed": (3, 0),
-    "middle": (100, 1_000),
-    "large": (1_000, 10_000),
-    "kpt-large": (1_000, 10_000),
+SIZES = {  # databases, passthrough resources, and what each resource is
+    "seed": (3, 0, "mixed"),
+    "middle": (100, 1_000, "mixed"),
+    "large": (1_000, 10_000, "mixed"),
+    "kpt-large": (1_000, 10_000, "mixed"),
+    "small": (1_000, 10_000, "small"),
+    "kpt-small": (1_000, 10_000, "small"),
+    "rerender": (1_000, 10_000, "mixed"),  # large's output, rendered again
 }
 BASELINE = (
     "import sys, yaml; "
@@ -68,23 +71,35 @@ def main() -> int:
         "--write", nargs=2, metavar=("SIZE", "FILE"), help="only write that input, to profile with"
     )
     args = parser.parse_args()
-    if args.write:
-        size, path = args.write
-        with tempfile.TemporaryDirectory() as directory:
-            Path(path).write_text(input_of(size, Path(directory)))
-        return 0
     dbset_fn = shutil.which("dbset-fn")
     if dbset_fn is None:
         sys.exit("dbset-fn is not installed: pip install .")
+    if args.write:
+        size, path = args.write
+        with tempfile.TemporaryDirectory() as directory:
+            Path(path).write_text(input_of(size, Path(directory), [dbset_fn]))
+        return 0
     with tempfile.TemporaryDirectory() as directory:
         report(Path(directory), [dbset_fn], args.runs, args.sizes.split(","), args.pairs)
     return 0
 
 
-def input_of(size: str, directory: Path) -> str:
+def input_of(size: str, directory: Path, command: list[str]) -> str:
     if size.startswith("kpt-"):
         return captured_from_kpt(package(directory / size, *SIZES[size]), directory)
+    if size == "rerender":
+        return rerendered(resource_list(*SIZES[size]), command)
     return resource_list(*SIZES[size])
+
+
+def rerendered(first: str, command: list[str]) -> str:
+    """What every render after the first sends: the items the first render gave back
+    (the generated objects and the extended Cluster among them) and the functionConfig,
+    as kpt reads them back from the package's files."""
+    output = subprocess.run(command, input=first, capture_output=True, text=True, check=True)
+    items, _, _ = output.stdout.partition("\nresults:\n")
+    _, _, function_config = first.partition("\nfunctionConfig:\n")
+    return f"{items}\nfunctionConfig:\n{function_config}"
 
 
 def start_up_ratio(command: list[str], seed: Path, empty: Path, pairs: int) -> float:
@@ -108,7 +123,7 @@ def report(
     measured: dict[str, tuple[Measure, Measure, int]] = {}
     for size in sizes:
         path = directory / f"{size}.yaml"
-        path.write_text(input_of(size, directory))
+        path.write_text(input_of(size, directory, command))
         function = median(command, path, runs)
         baseline = median([*python, "-c", BASELINE], path, runs)
         measured[size] = (function, baseline, path.stat().st_size)
@@ -184,10 +199,10 @@ tee "$(dirname "$0")/captured.yaml"
 """
 
 
-def package(root: Path, databases: int, passthrough: int) -> Path:
+def package(root: Path, databases: int, passthrough: int, resources: str) -> Path:
     """A kpt package of the same resources as resource_list's, one file each, written
     with PyYAML (multi-line strings single-quoted, as yaml.dump writes them)."""
-    for path, documents in files(databases, passthrough).items():
+    for path, documents in files(databases, passthrough, resources).items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(yaml.dump_all(documents, Dumper=yaml.CSafeDumper, sort_keys=False))
@@ -239,7 +254,7 @@ def mb(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def files(databases: int, passthrough: int) -> dict[str, list[dict]]:
+def files(databases: int, passthrough: int, resources: str) -> dict[str, list[dict]]:
     """A package's resources by file: the Cluster and its Pooler, the DatabaseSet, and
     many resources the function passes through."""
     database_set = {
@@ -253,16 +268,17 @@ def files(databases: int, passthrough: int) -> dict[str, list[dict]]:
     }
     found = {"cluster.yaml": [cluster(), pooler()], "databaseset.yaml": [database_set]}
     for number in range(passthrough):
-        resource = passthrough_resource(number)
+        resource = RESOURCES[resources](number)
         metadata = resource["metadata"]
-        found[f"apps/{metadata['namespace']}/{metadata['name']}.yaml"] = [resource]
+        folder = "apps/" if resources == "mixed" else ""
+        found[f"{folder}{metadata['namespace']}/{metadata['name']}.yaml"] = [resource]
     return found
 
 
-def resource_list(databases: int, passthrough: int) -> str:
+def resource_list(databases: int, passthrough: int, resources: str) -> str:
     """The ResourceList of the package, written by this script as kpt would annotate it."""
     items = []
-    for path, documents in files(databases, passthrough).items():
+    for path, documents in files(databases, passthrough, resources).items():
         for index, document in enumerate(documents):
             annotations = document["metadata"].setdefault("annotations", {})
             annotations.update(kpt(path, index))
@@ -373,6 +389,33 @@ def passthrough_resource(number: int) -> dict:
             },
         },
     }
+
+
+def small_resource(number: int) -> dict:
+    """Deployments and ConfigMaps of at most 500 bytes with kpt's annotations, as a
+    package of many small apps has them: the header is most of each."""
+    app, namespace = f"a{number}", f"ns{number % 50}"
+    metadata = {"name": app, "namespace": namespace}
+    if number % 2:
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {**metadata, "labels": {"app": app}},
+            "data": {"LOG_LEVEL": "info", "FEATURE": "on", "PORT": "8080", "REGION": "eu-west-1"},
+        }
+    container = {"name": "app", "image": app}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": metadata,
+        "spec": {
+            "selector": {"matchLabels": {"app": app}},
+            "template": {"metadata": {"labels": {"app": app}}, "spec": {"containers": [container]}},
+        },
+    }
+
+
+RESOURCES = {"mixed": passthrough_resource, "small": small_resource}
 
 
 if __name__ == "__main__":
