@@ -53,7 +53,7 @@ MAX_INTEGER_DIGITS = 100  # Kubernetes fields hold at most 64-bit integers
 # A line width no manifest reaches: the emitter must never fold a long value.
 NO_WRAP = 1 << 30
 
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+PLAIN_NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # what a plain null is written as
 _BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(
@@ -64,7 +64,7 @@ _FLOAT = re.compile(
 
 def plain_scalar_tag(text: str) -> str:
     """The YAML 1.2 core schema's tag for a plain (unquoted) scalar."""
-    if text in _NULLS:
+    if text in PLAIN_NULLS:
         return NULL
     if text in _BOOLS:
         return BOOL
