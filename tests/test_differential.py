@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from dbset_fn.function import process_database_set
 from dbset_fn.krm import YamlError, parse_resource_list, process
-from dbset_fn.krm.header import header_of
+from dbset_fn.krm.header import header_of, read_header
+from dbset_fn.krm.layout import split
 from dbset_fn.krm.resource_list import read_whole
 from dbset_fn.krm.yaml12 import (
+    BOM,
+    LINE_BREAKS,
     SEQ,
     block_entry_text,
     flow_text,
+    mapping_value,
+    parse_documents,
     parse_value,
     scalar_text,
     serialize,
@@ -220,6 +225,133 @@ def test_items_the_function_does_not_own_come_back_byte_for_byte(text: str) -> N
     assert_parses_back(outcome.stdout)
     sent = [item.text for item in parse_resource_list(outcome.stdout).items]
     assert sent[1 : len(received.items)] == [item.text for item in received.items[1:]]
+
+
+# The header reader's grammar (krm/header.py), branch by branch: every form of a key
+# and of a value it reads or refuses, lines at every column around the header's,
+# and what no reader of "\n"-ended lines may read.
+HEADER_VALUES = [
+    *["v1", "apps/v1", "a.b-c_d", "1", "0o17", "true", "a b", "x:y", "é", "a\u00a0", "\u00a0a"],
+    *['"v1"', "'v1'", "'it''s'", '""', "''", '"a\'b"', "'a\"b'", '"a\\"b"', "'a' 'b'", '"a" b'],
+    *["null", "~", "Null", "NULL", "", " ", "x # c", "x #c", "x#y", "# c", "'x' # c"],
+    *["a: b", "a:", "-", "- x", "-x", "? x", ":x", "&a x", "*a", "!!str x", "!!null", "%x"],
+    *["@x", "`x", "{a: b}", "[a]", "{", "[", "|", ">-", "'x", '"x', "x '", "...", "---"],
+    *["K\u2028", "K\x85x", "K\u2029", "a\tb", "K\t", "a\rb", "K" + BOM],
+]
+HEADER_NOISE = [
+    *["", "# c", "  # c", "x", " x", "   x", "     x", "       x", "  - x", "    - x", "      - x"],
+    *["  -", "  ? kind", "  : v", "  <<: {kind: M}", "  kind : K", '  "kind": Q', "  'kind': Q"],
+    *["    name: n2", "      k: v2", "  kind: again", "\tx", "  a:\tb", "...", "---", "  ...", "'"],
+    *["  x: 'open", "  y: [open,", "  z: |", "    block", "  w: >", "  &anchor a: b", "%YAML 1.2"],
+    # Quoted scalars over lines holding what looks like a key of the header, at each
+    # column it is read at (the first line is put at column 2, the others as written).
+    *["x: 'open\n  kind: inside\n  y: end'", 'x: "open\n  apiVersion: in\n  y: end"'],
+    *["x: 'open\n  kind: inside\n'", "  labels: 'a\n    namespace: inside\n    z: b'"],
+    *["  labels: 'a\n    name: inside\n  b'", "    k: 'v\n      b.io/c: inside'", "y: 'a\n  - b'"],
+]
+COLUMNS = [0, 1, 2, 3, 4, 5, 6, 8]
+
+
+@st.composite
+def key_line(draw: st.DrawFn, key: str, column: int) -> str:
+    """A key's line at a column: its key plain or quoted, a value of any form."""
+    written = draw(st.sampled_from([key, key, key, f'"{key}"', f"'{key}'"]))
+    value = draw(st.sampled_from(HEADER_VALUES))
+    return " " * column + f"{written}:{' ' if value else ''}{value}"
+
+
+@st.composite
+def header_lines(draw: st.DrawFn) -> list[str]:
+    """An item's lines from its first key: the header's keys in any order, twice or
+    not at all, other keys, and noise at any column."""
+    lines: list[str] = []
+    top = draw(st.lists(st.sampled_from(["apiVersion", "kind", "metadata", "spec"]), max_size=5))
+    for key in top:
+        if key == "metadata":
+            lines += ["metadata:", *draw(metadata_lines())]
+        elif key == "spec":
+            lines += ["spec:", *draw(st.lists(st.sampled_from(HEADER_NOISE), max_size=3))]
+        else:
+            lines.append(draw(key_line(key, 0)))
+    for _ in range(draw(st.integers(0, 2))):
+        noise = draw(st.sampled_from(HEADER_NOISE))
+        lines.insert(draw(st.integers(0, len(lines))), noise)
+    return [line if line.startswith(("...", "---", "%")) else "  " + line for line in lines]
+
+
+@st.composite
+def metadata_lines(draw: st.DrawFn) -> list[str]:
+    lines: list[str] = []
+    keys = ["name", "namespace", "annotations", "labels"]
+    for key in draw(st.lists(st.sampled_from(keys), max_size=5)):
+        if key in ("annotations", "labels"):
+            header = draw(st.sampled_from([f"{key}:", f"{key}: # c", f"{key}: {{}}", f"{key}:"]))
+            entries = st.lists(st.sampled_from(["a", "b.io/c", "a"]), max_size=3)
+            lines += ["  " + header, *[draw(key_line(entry, 4)) for entry in draw(entries)]]
+        else:
+            lines.append(draw(key_line(key, 2)))
+    return lines
+
+
+@st.composite
+def header_items(draw: st.DrawFn) -> str:
+    """An item from header_lines, its lines ended by "\n" or, now and then, by another
+    line break, with a BOM somewhere or not."""
+    lines = draw(header_lines())
+    text = "- " + lines[0][2:] + "\n" if lines else "- {}\n"
+    for line in lines[1:]:
+        text += line + draw(st.sampled_from(["\n"] * 12 + [*LINE_BREAKS[1:], "\r\n"]))
+    if draw(st.integers(0, 15)) == 0:
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + BOM + text[at:]
+    return text if text.endswith("\n") else text + "\n"
+
+
+def parsed_header(text: str, key: str) -> object:
+    """The header of the ResourceList's key as a parse of the whole text reads it."""
+    root = parse_documents(text)[0]
+    node = mapping_value(root, key)
+    return header_of(node.value[0] if key == "items" else node)
+
+
+@BUDGET
+@given(header_items())
+def test_a_header_read_from_the_text_is_the_parsers(item: str) -> None:
+    """As an item and as the functionConfig, read by the layout (the quoted scalars'
+    spans known), and alone where it has no quotes to be spanned."""
+    config = "functionConfig:\n" + "".join(
+        "  " + line for line in item[2:].splitlines(keepends=True)
+    )
+    text = HEADER + "items:\n" + item + config
+    try:
+        expected = parsed_header(text, "items"), parsed_header(text, "functionConfig")
+    except (YamlError, AttributeError, IndexError):
+        assume(False)  # only a ResourceList whose item is one mapping has a header to agree with
+    layout = split(text)
+    if layout is not None:
+        assert layout.items[0].header in (None, expected[0])
+        assert layout.function_config.header in (None, expected[1])
+    if "'" not in item and '"' not in item:
+        assert read_header(item) in (None, expected[0])
+
+
+def test_the_header_of_kpts_layout_is_read_from_the_text() -> None:
+    """The reader answers where kpt writes: refusing everything would be equal too."""
+    item = (
+        "- apiVersion: apps/v1 # a comment\n  kind: Deployment\n\n  metadata:\n"
+        "    name: 'app'\n    namespace: \"team\"\n    labels:\n      app: x\n"
+        "    annotations:\n      config.kubernetes.io/index: '0'\n"
+        "      'internal.config.kubernetes.io/path': a/b.yaml\n      note: null\n"
+        "  spec:\n    template:\n      metadata:\n        name: deep\n  data: {a: b}\n"
+    )
+    header = read_header(item)
+
+    assert header == parsed_header(HEADER + "items:\n" + item, "items")
+    assert header.annotations == {
+        "config.kubernetes.io/index": "0",
+        "internal.config.kubernetes.io/path": "a/b.yaml",
+        "note": "",
+    }
 
 
 # Results are written without the emitter where that is simple to know; the strings

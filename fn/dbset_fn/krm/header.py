@@ -2,20 +2,36 @@
 
 The header is apiVersion, kind, metadata.name, metadata.namespace and
 metadata.annotations: enough to recognise an item and to know its file. Reading it
-from the text, without a parse, is what lets a large package pass through quickly.
+from the text, without a parse, is what lets a large package pass through quickly:
+one pattern matches the whole item (_ITEM) and one more reads the annotations
+(_ANNOTATION), with no work per line in Python.
 
-The grammar read, by indentation; blank and comment lines are skipped everywhere:
+The grammar read. A line is blank, a comment (`#` first after its spaces), or starts
+at a column; the item's keys are at column 2 (the first one after "- "; in a
+functionConfig, on the lines below its key's line):
 
-    level 2   `  key: value` or `  key:` with a block below: the item's own keys
-    level 4   under `  metadata:`, the same: name, namespace, annotations, others
-    level 6   under `    annotations:`, `      key: value`: one annotation
-    deeper    lines under any other key: skipped unread
+    item         key* : each key once, none quoted
+    key          `apiVersion: V` | `kind: V` | `metadata:` C meta
+                 | other key: `K: anything` B | `K:` C, then any lines not starting
+                   a key at column 2
+    meta         B, then at column 4: `name: V` B | `namespace: V` B
+                 | `annotations:` C annotation* | other key as above, its lines
+                   below starting no key at column 2 or 4 and no entry at column 2
+    annotation   at column 6 `K: V` C, or a blank or comment line; K may be quoted
+    V            a value on its line: plain, or quoted without escapes (single
+                 quotes doubled); then C
+    C            spaces, and a comment after a space, to the end of the line
+    B            blank and comment lines
 
-A key is plain, or quoted without escapes. A value read is plain, or quoted without
-escapes, on one line (a comment may follow); a plain null (`null`, `~`) reads as no
-value, "", as Kubernetes reads it. Anything else where the header lies, a value going
-on over lines, a flow collection, a tag or an anchor, a tab or a carriage return,
-makes the header unreadable (None), and the item is parsed instead.
+A plain value must read as itself (no indicator first, no `: `, no `:` last); a plain
+null (`null`, `~`) reads as no value, "", as Kubernetes reads it. A key twice among
+the header's keys or the annotations, a line inside a multi-line quoted scalar read as
+a key (the layout gives their spans), a tab, a carriage return, a line break other
+than "\n", a BOM anywhere: the header is unreadable (None), and the item is parsed
+instead. So is anything else where the header lies: a value going on over lines, a
+block scalar, a flow collection, a tag, an anchor or an alias, an explicit key (`?`),
+a merge key, a key at another column, metadata or annotations written on their line, a document
+marker at column 0.
 """
 
 from __future__ import annotations
@@ -27,7 +43,7 @@ from collections.abc import Iterable, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .yaml12 import NULL, mapping_value, plain_scalar_tag
+from .yaml12 import BOM, NULL, PLAIN_NULLS, mapping_value
 
 Span = tuple[int, int]
 """Where a part of a text is: its start and its end."""
@@ -80,105 +96,91 @@ class Header(tuple):
         return default
 
 
-_ITEM_KEYS = frozenset({"apiVersion", "kind", "metadata"})
-_METADATA_KEYS = frozenset({"name", "namespace", "annotations"})
-# A `key: value` line: the key plain or quoted without escapes; the value a word,
-# quoted without escapes, any other text (checked to be a plain scalar), or nothing
-# (a block below); a comment after it.
-_LINE = re.compile(
-    r"""(?P<key>[A-Za-z0-9_./-][^\s:'"\#]*|"[^"\\\n]*"|'(?:[^'\n]|'')*+'):
-    (?:[ ]+(?:
-        (?P<word>[A-Za-z0-9_/][A-Za-z0-9_./-]*)
-      | "(?P<double>[^"\\\n]*)"
-      | '(?P<single>(?:[^'\n]|'')*+)'
-      | (?P<other>[^\s\#][^\n]*?)
-    )?)?[ ]*(?:[ ]\#[^\n]*)?""",
-    re.VERBOSE,
-)
+# Each checked with `in` (fast): what a reader of "\n"-ended lines cannot be sure of,
+# and document markers, which end the item where the parser reads them.
+_UNREADABLE = ("\t", "\r", "\x85", "\u2028", "\u2029", BOM, "\n---", "\n...")
 _NOT_PLAIN_START = tuple("{}[]&*!|>%@`'\",#")  # indicators no plain scalar starts with
-_BLOCK = object()  # a key whose value is on the lines below
 
 
-class _Reader:
-    """What the lines read so far say, and one handler per indentation level. A
-    handler returns False where its line is not in the grammar."""
+def _key_start(column: int) -> str:
+    """A line starting a key at a column: not a comment, not a list entry."""
+    return rf"[ ]{{{column}}}(?:[^ \n\#-]|-[^ \n])"
 
-    def __init__(self, spans: Sequence[Span]) -> None:
-        self.spans = spans
-        self.top: dict[str, object] = {}
-        self.metadata: dict[str, object] = {}
-        self.annotations: dict[str, str] = {}
-        self.shared: dict[object, object] = {}  # an item's path is two annotations' value
-        self.section: str | None = None  # the item's key whose block is being read
-        self.subsection: str | None = None  # the same under metadata
 
-    def item_key(self, content: str, start: int) -> bool:
-        """Level 2: one of the item's own keys."""
-        pair = self.pair(content, start, _ITEM_KEYS)
-        if pair is None or pair[0] in self.top:
-            return False
-        self.top[pair[0]] = pair[1]
-        self.section, self.subsection = (pair[0] if pair[1] is _BLOCK else None), None
-        return True
+_PLAIN_KEY = r"""[A-Za-z0-9_./-][^ \n:'"\#]*"""
+_KEY = rf"""{_PLAIN_KEY}|"[^"\\\n]*"|'(?:[^'\n]|'')*+'"""
+_COMMENT = r"[ ]*(?:[ ]\#[^\n]*)?\n"  # the end of a key's line
+_BLANKS = r"(?:[ ]*(?:\#[^\n]*)?\n)*+"  # blank and comment lines
 
-    def metadata_key(self, content: str, start: int) -> bool:
-        """Level 4: a key under metadata."""
-        pair = self.pair(content, start, _METADATA_KEYS)
-        if pair is None or pair[0] in self.metadata:
-            return False
-        self.metadata[pair[0]] = pair[1]
-        self.subsection = pair[0] if pair[1] is _BLOCK else None
-        return True
 
-    def annotation(self, content: str, start: int) -> bool:
-        """Level 6: an annotation, its value on its line."""
-        pair = self.pair(content, start, None)
-        if pair is None or pair[1] is _BLOCK or pair[0] in self.annotations:
-            return False
-        self.annotations[sys.intern(pair[0])] = self.shared.setdefault(pair[1], pair[1])  # type: ignore[assignment]
-        return True
+def _value(field: str) -> str:
+    """A value on its line, in four groups by how it is written: a word, double-quoted,
+    single-quoted, any other plain text. Named for a header field, the quotes outside
+    the groups; unnamed for an annotation, read by findall, which gives "" for a group
+    not matched: the quotes stay inside, to tell '' from no group."""
+    word, double = r"[A-Za-z0-9_/][A-Za-z0-9_./-]*", r'"[^"\\\n]*"'
+    single, other = r"'(?:[^'\n]|'')*+'", r"[^ \n\#][^\n]*?"
+    if field:
+        word, other = f"(?P<{field}w>{word})", f"(?P<{field}o>{other})"
+        double = f'"(?P<{field}d>{double[1:-1]})"'
+        single = f"'(?P<{field}s>{single[1:-1]})'"
+    else:
+        word, double, single, other = (f"({part})" for part in (word, double, single, other))
+    return rf"[ ]+(?:{word}|{double}|{single}|{other}){_COMMENT}"
 
-    def pair(
-        self, content: str, start: int, read: frozenset[str] | None
-    ) -> tuple[str, object] | None:
-        """(key, value) of a line; the value is _BLOCK when it is on the lines below. Only
-        the values of keys in read (all, for None) are read; the others give "". None
-        for a line not in the grammar, or inside a multi-line scalar."""
-        line = _LINE.fullmatch(content)
-        if line is None or (self.spans and _inside(start, self.spans)):
-            return None
-        key, word, double, single, other = line.groups()
-        if key[0] in "'\"":
-            key = _unquoted(key)
-        if word is None and double is None and single is None and other is None:
-            return key, _BLOCK
-        if read is not None and key not in read:
-            return key, ""
-        if double is not None:
-            return key, double
-        if single is not None:
-            return key, single.replace("''", "'")
-        if word is None and not _reads_as_itself(other):
-            return None
-        text = word if word is not None else other
-        return key, "" if plain_scalar_tag(text) == NULL else text
 
-    def header(self) -> Header | None:
-        metadata = self.metadata
-        fields = [self.top.get("apiVersion", ""), self.top.get("kind", "")]
-        fields += [metadata.get("name", ""), metadata.get("namespace", "")]
-        if not all(type(field) is str for field in fields):
-            return None
-        if metadata.get("annotations", _BLOCK) is not _BLOCK:
-            return None
-        api_version, kind, name, namespace = fields
-        return Header(  # shared strings: few apiVersions, kinds and namespaces in a package
-            sys.intern(api_version),  # type: ignore[arg-type]
-            sys.intern(kind),  # type: ignore[arg-type]
-            name,  # type: ignore[arg-type]
-            sys.intern(namespace),  # type: ignore[arg-type]
-            self.annotations.items(),
+def _field(key: str, group: str) -> str:
+    """A header field's line and the blank lines after it, once only: a key written
+    twice is for the parser to read (`(?(@name)` stands for the group's number)."""
+    return rf"(?(@{group}k)(?!))(?P<{group}k>{key}):{_value(group)}{_BLANKS}"
+
+
+def _other(read: str, deeper: str) -> str:
+    """A key not read, its value on its line or on the deeper lines below."""
+    return rf"""(?!(?:{read}):){_PLAIN_KEY}:
+        (?:[ ]+[^ \n\#][^\n]*\n{_BLANKS}|{_COMMENT}(?:{deeper}[^\n]*\n)*+)"""
+
+
+# A line below a key of the metadata: not one starting a key of it or of the item,
+# nor an entry at column 2 (which only the metadata's own value could be).
+_METADATA_BELOW = rf"(?!{_key_start(2)}|{_key_start(4)}|[ ]{{2}}-)"
+# The grammar of the module's docstring, as one pattern from the item's first key.
+_ITEM_PATTERN = rf"""(?:
+        (?:{_field("apiVersion", "api")}
+          | {_field("kind", "kind")}
+          | (?(@metadata)(?!))metadata:{_COMMENT}{_BLANKS}
+            (?P<metadata>(?:[ ]{{4}}(?:
+                {_field("name", "name")}
+              | {_field("namespace", "ns")}
+              | (?(@annotations)(?!))annotations:{_COMMENT}
+                (?P<annotations>(?:[ ]{{6}}[^\n]*\n|[ ]*(?:\#[^\n]*)?\n)*+)
+              | {_other("name|namespace|annotations", _METADATA_BELOW)}
+            ))*)
+          | {_other("apiVersion|kind|metadata", f"(?!{_key_start(2)})")}
         )
+        (?:[ ]{{2}}|\Z)
+    )*"""
+
+
+def _numbered(pattern: str) -> re.Pattern[str]:
+    """The pattern with each `(?(@name)` as `(?(number)`: a condition may name only a
+    group defined before it, but may number one defined after, as a key's own group is
+    when its line comes round again."""
+    guard = re.compile(r"\(\?\(@(\w+)\)")
+    groups = re.compile(guard.sub("(?:", pattern), re.VERBOSE).groupindex
+    return re.compile(guard.sub(lambda name: f"(?({groups[name[1]]})", pattern), re.VERBOSE)
+
+
+_ITEM = _numbered(_ITEM_PATTERN)
+# An annotation's line; a blank or comment line (no groups); any other line (the last
+# group): the lines of the annotations, each matched where the one before ends.
+_ANNOTATION = re.compile(rf"[ ]{{6}}({_KEY}):{_value('')}|[ ]*(?:\#[^\n]*)?\n|([^\n]*\n)")
+_VALUE_START = re.compile(rf"[^\n]*\n{_BLANKS}[ ]{{2}}")  # a functionConfig's first key
+_KEY_INSIDE = {  # a line starting a key, in a multi-line scalar where the header is
+    "item": re.compile(rf"\n{_key_start(2)}"),
+    "metadata": re.compile(rf"\n(?:{_key_start(4)}|[ ]{{2}}-)"),
+    "annotations": re.compile(r"\n"),
+}
 
 
 def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
@@ -188,48 +190,91 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
     spans are the multi-line quoted scalars in the item (offsets in it): a line inside
     one is not what it looks like, so a header read from such a line is refused.
     """
-    if "\t" in item or "\r" in item:
+    if any(character in item for character in _UNREADABLE):
         return None
-    reader = _Reader(spans)
-    offset = 0
-    for number, line in enumerate(item.split("\n")):
-        start, offset = offset, offset + len(line) + 1
-        if number == 0:
-            if not line.startswith("-"):
-                continue  # a key's line: its value is on the lines below
-            line = "  " + line[2:]
-        elif reader.section not in (None, "metadata") and line.startswith("   "):
-            continue  # most lines: deep in spec or data
-        content = line.lstrip(" ")
-        if not content or content[0] == "#":
-            continue
-        indent, entry = len(line) - len(content), content[:2] == "- "
-        if indent == 2 and not entry:
-            read = reader.item_key(content, start)
-        elif reader.section is None:
-            return None  # a value of the item's own going on over more lines
-        elif reader.section != "metadata":
-            continue  # inside another block
-        elif indent == 2:
-            return None  # metadata written as a list
-        elif indent == 4 and not entry:
-            read = reader.metadata_key(content, start)
-        elif reader.subsection is None:
-            return None  # a metadata value going on over more lines
-        elif reader.subsection != "annotations":
-            continue
-        elif indent == 6 and not entry:
-            read = reader.annotation(content, start)
-        else:
-            return None  # an annotation value over more lines
-        if not read:
+    if not item.endswith("\n"):
+        item += "\n"
+    if item.startswith("- "):
+        first = 2
+    elif (start := _VALUE_START.match(item)) is not None:
+        first = start.end()
+    else:
+        return None
+    match = _ITEM.fullmatch(item, first)
+    if match is None or (spans and _keys_inside(match, spans)):
+        return None
+    groups = match.group(*_FIELD_GROUPS)
+    fields = [_text(*groups[at : at + 4]) for at in (0, 4, 8, 12)]
+    annotations = _annotations(item, match)
+    if None in fields or annotations is None:
+        return None
+    api_version, kind, name, namespace = fields
+    return Header(  # shared strings: few apiVersions, kinds and namespaces in a package
+        sys.intern(api_version),  # type: ignore[arg-type]
+        sys.intern(kind),  # type: ignore[arg-type]
+        name,  # type: ignore[arg-type]
+        sys.intern(namespace),  # type: ignore[arg-type]
+        annotations,
+    )
+
+
+_FIELD_GROUPS = [f"{field}{way}" for field in ("api", "kind", "name", "ns") for way in "wdso"]
+
+
+def _text(
+    word: str | None, double: str | None, single: str | None, other: str | None
+) -> str | None:
+    """A field's value as the parser reads it ("" for a null or no field), or None for
+    a plain value that does not read as itself."""
+    if word is not None:
+        return "" if word in PLAIN_NULLS else word
+    if double is not None:
+        return double
+    if single is not None:
+        return single.replace("''", "'")
+    if other is None:
+        return ""
+    return ("" if other in PLAIN_NULLS else other) if _reads_as_itself(other) else None
+
+
+def _annotations(item: str, match: re.Match[str]) -> list[tuple[str, str]] | None:
+    """The annotations, each key interned and equal values shared (an item's path is two
+    annotations' value); None for a line not in the grammar, a key twice or a value
+    not read as itself."""
+    found: dict[str, str] = {}
+    shared: dict[str, str] = {}
+    count = 0
+    lines = _ANNOTATION.findall(item, *match.span("annotations"))
+    for key, word, double, single, other, wrong in lines:
+        if wrong:
             return None
-    return reader.header()
+        if not key:
+            continue  # a blank or comment line
+        count += 1
+        if word:
+            value: str | None = "" if word in PLAIN_NULLS else word
+        elif double:
+            value = double[1:-1]
+        elif single:
+            value = single[1:-1].replace("''", "'")
+        elif (value := _text(None, None, None, other)) is None:
+            return None
+        if key[0] in "'\"":
+            key = _unquoted(key)
+        found[sys.intern(key)] = shared.setdefault(value, value)
+    return list(found.items()) if len(found) == count else None
 
 
-def _inside(start: int, spans: Sequence[Span]) -> bool:
-    """Whether the line at start is a continuation line of a multi-line scalar."""
-    return any(span_start < start < span_end for span_start, span_end in spans)
+def _keys_inside(match: re.Match[str], spans: Sequence[Span]) -> bool:
+    """Whether a line the header is read from (a key's line of the item, of its
+    metadata, of its annotations) is inside a multi-line quoted scalar."""
+    text = match.string
+    for group, pattern in _KEY_INSIDE.items():
+        start, end = (0, len(text)) if group == "item" else match.span(group)
+        for span_start, span_end in spans if start >= 0 else ():
+            if pattern.search(text, max(start, span_start), min(end, span_end)):
+                return True
+    return False
 
 
 def _reads_as_itself(text: str) -> bool:

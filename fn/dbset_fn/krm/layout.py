@@ -116,7 +116,7 @@ class FoundItem(NamedTuple):
 class Layout(NamedTuple):
     rest: str  # the ResourceList's text without its items and functionConfig
     items: list[FoundItem]
-    function_config: Span | None
+    function_config: FoundItem | None
 
 
 def split(text: str) -> Layout | None:
@@ -129,7 +129,7 @@ def split(text: str) -> Layout | None:
         return None
     rest: list[str] = [text[: pieces[0].span[0]]] if pieces else [text]
     items: list[FoundItem] = []
-    function_config: Span | None = None
+    function_config: FoundItem | None = None
     seen: set[str] = set()
     in_items = rest_is_list = False
     position = 0
@@ -161,7 +161,7 @@ def split(text: str) -> Layout | None:
         if name == "items" and (not block or _ENTRY_BELOW.search(text, start, end)):
             return None  # in flow style, a scalar, or entries indented: only a parse reads it
         if block and name == "functionConfig":
-            function_config = piece.span  # whatever it holds: the function reads it
+            function_config = _found(text, piece)  # whatever it holds: the function reads it
         elif piece.status == UNPROVEN:
             return None
         else:
@@ -275,13 +275,19 @@ def _items_from(text: str, pieces: list[Piece], first: int) -> tuple[list[FoundI
                 return None, position
             found += resolved
             continue
-        header = None
-        if piece.status == PROVEN:
-            start, end = piece.span
-            header = read_header(text[start:end], piece.quoted)
-        found.append(FoundItem(piece.span, header, piece.quoted))
+        found.append(_found(text, piece))
         position += 1
     return found, position
+
+
+def _found(text: str, piece: Piece) -> FoundItem:
+    """A piece as an item, its header read from its text where the scan proved every
+    line of it: a header line inside a flow collection over lines is not a header."""
+    header = None
+    if piece.status == PROVEN:
+        start, end = piece.span
+        header = read_header(text[start:end], piece.quoted)
+    return FoundItem(piece.span, header, piece.quoted)
 
 
 def _resolve(text: str, pieces: list[Piece], first: int) -> tuple[list[FoundItem] | None, int]:

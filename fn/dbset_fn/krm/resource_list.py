@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .header import Header, header_of, read_header
-from .layout import Layout, split
+from .header import Header, header_of
+from .layout import FoundItem, Layout, split
 from .messages import quoted
 from .objects import ENTRY, VALUE, Item, Origin
 from .results import Result, error
@@ -72,15 +72,15 @@ def _from_layout(text: str, layout: Layout) -> ResourceList:
     return ResourceList(items, function_config, [], _received_results(root))
 
 
-def _config_item(text: str, span: tuple[int, int]) -> Item:
-    """The functionConfig as text. A config that does not parse is the function's to
-    report, with the items passed through: its header stays empty until it is read."""
-    origin = Origin(CONFIG_ORIGIN, 0, text, span[0])
-    header = read_header(text[span[0] : span[1]])
+def _config_item(text: str, found: FoundItem) -> Item:
+    """The functionConfig as text, its header as the layout read it (or parsed). A
+    config that does not parse is the function's to report, with the items passed
+    through: its header stays empty until it is read."""
+    origin = Origin(CONFIG_ORIGIN, 0, text, found.span[0])
     try:
-        return Item(text, span, VALUE, origin, header)
+        return Item(text, found.span, VALUE, origin, found.header)
     except YamlError:
-        return Item(text, span, VALUE, origin, Header("", "", "", "", ()))
+        return Item(text, found.span, VALUE, origin, Header("", "", "", "", ()))
 
 
 def read_whole(text: str) -> ResourceList:

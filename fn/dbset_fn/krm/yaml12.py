@@ -53,7 +53,7 @@ MAX_INTEGER_DIGITS = 100  # Kubernetes fields hold at most 64-bit integers
 # A line width no manifest reaches: the emitter must never fold a long value.
 NO_WRAP = 1 << 30
 
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+PLAIN_NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # what a plain null is written as
 _BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(
@@ -64,7 +64,7 @@ _FLOAT = re.compile(
 
 def plain_scalar_tag(text: str) -> str:
     """The YAML 1.2 core schema's tag for a plain (unquoted) scalar."""
-    if text in _NULLS:
+    if text in PLAIN_NULLS:
         return NULL
     if text in _BOOLS:
         return BOOL
@@ -257,12 +257,8 @@ class _Composer:
 
     @staticmethod
     def scalar(event: ScalarEvent) -> ScalarNode:
-        if event.tag not in (None, "!"):
-            tag = event.tag
-        else:
-            tag = plain_scalar_tag(event.value) if event.implicit[0] else STR
         start, end = _mark(event.start_mark), _mark(event.end_mark)
-        return ScalarNode(tag, event.value, start, end, event.style)
+        return ScalarNode(_tag(event), event.value, start, end, event.style)
 
     def start_collection(self, event: SequenceStartEvent | MappingStartEvent) -> None:
         if len(self.open) >= MAX_DEPTH:
@@ -290,6 +286,13 @@ class _Composer:
         else:
             self.open[-1].value.append((self.keys[-1], node))
             self.keys[-1] = None
+
+
+def _tag(event: ScalarEvent) -> str:
+    """A scalar's tag: its own, or what YAML 1.2 reads it as (quoted: a string)."""
+    if event.tag not in (None, "!"):
+        return event.tag
+    return plain_scalar_tag(event.value) if event.implicit[0] else STR
 
 
 def _anchored(anchors: dict[str, Any], alias: AliasEvent) -> Any:
@@ -549,9 +552,8 @@ class _Values:
         while True:
             event = parser.get_event()
             kind = type(event)
-            if kind is ScalarEvent:
-                node = _Composer.scalar(event)
-                self.add(_Key(node.value) if is_merge_key(node) else _scalar_value(node), event)
+            if kind is ScalarEvent:  # its value straight from the event: no node, no marks
+                self.add(_event_value(event), event)
             elif kind is SequenceStartEvent or kind is MappingStartEvent:
                 if len(self.open) >= MAX_DEPTH:
                     raise YamlError(f"input nests deeper than {MAX_DEPTH} levels at {_at(event)}")
@@ -596,21 +598,23 @@ class _Values:
         self.open[-1][0].append(value)
 
     def mapping(self, flat: list[Any]) -> dict[Any, Any]:
+        """The mapping of flat's keys and values; its path is made only for a message."""
         result: dict[Any, Any] = {}
         merged: list[Any] = []
-        where = self.path()
         for key, value in zip(flat[::2], flat[1::2], strict=True):
             if isinstance(key, _Key):
                 merged += value if isinstance(value, list) else [value]
                 continue
             if isinstance(key, dict | list):
-                raise YamlError(f"{where} must have scalar keys, not a collection")
+                raise YamlError(f"{self.path()} must have scalar keys, not a collection")
             if key in result:
-                raise YamlError(f"{where} must not have the key {quoted(key)} twice; keep one")
+                twice = f"must not have the key {quoted(key)} twice; keep one"
+                raise YamlError(f"{self.path()} {twice}")
             result[key] = value
         for source in merged:
             if not isinstance(source, dict):
-                raise YamlError(f"{where} must merge mappings with <<, not {type(source).__name__}")
+                kind = type(source).__name__
+                raise YamlError(f"{self.path()} must merge mappings with <<, not {kind}")
             for key, value in source.items():
                 result.setdefault(key, value)
         return result
@@ -645,15 +649,28 @@ def is_merge_key(node: ScalarNode) -> bool:
     return node.value == "<<" and not node.style and node.tag in (STR, MERGE)
 
 
+def _event_value(event: ScalarEvent) -> Any:
+    """A scalar event's value, as _scalar_value gives it for the event's node, or a
+    merge key (see is_merge_key); a string read as one at once, most of any input."""
+    tag, text = _tag(event), event.value
+    if text == "<<" and not event.style and tag in (STR, MERGE):
+        return _Key(text)
+    return text if tag == STR else _typed_value(tag, text)
+
+
 def _scalar_value(node: ScalarNode) -> Any:
-    text = node.value
-    if node.tag == NULL:
+    return _typed_value(node.tag, node.value)
+
+
+def _typed_value(tag: str, text: str) -> Any:
+    """The Python value of a scalar's text under its tag (a string for any other tag)."""
+    if tag == NULL:
         return None
-    if node.tag == BOOL:
+    if tag == BOOL:
         return text.lower() == "true"
-    if node.tag == INT:
+    if tag == INT:
         return _int_value(text)
-    if node.tag == FLOAT:
+    if tag == FLOAT:
         lowered = text.lower()
         if lowered.endswith(".inf"):
             return float("-inf") if lowered.startswith("-") else float("inf")
