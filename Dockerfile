@@ -7,7 +7,7 @@
 # pip. CI builds on two bases made locally from one Debian root (.ci/build-image):
 #   podman build --build-arg BASE=localhost/debian-python:bookworm-build \
 #     --build-arg RUNTIME_BASE=localhost/debian-python:bookworm-runtime \
-#     -t localhost/dbset-fn:v0.1.0 -t localhost/dbset-fn:v0.1 .
+#     -t localhost/dbset-fn:v0.2.0 -t localhost/dbset-fn:v0.2 .
 ARG BASE=docker.io/library/python:3.12-slim-bookworm
 ARG RUNTIME_BASE=${BASE}
 
@@ -36,7 +36,7 @@ FROM ${RUNTIME_BASE}
 LABEL org.opencontainers.image.title="dbset-fn" \
       org.opencontainers.image.description="KRM function that gives every app its own CloudNativePG database, owner role and External Secrets credentials" \
       org.opencontainers.image.source="https://github.com/dbset-fn/dbset-fn" \
-      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.version="0.2.0" \
       org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=build /opt/dbset-fn /opt/dbset-fn
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

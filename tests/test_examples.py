@@ -61,7 +61,7 @@ def test_a_standalone_example_shows_the_output_of_dbset_fn(name: str) -> None:
 
 @needs("kpt", "dbset-fn", "git")
 def test_the_migration_example_renders_as_its_golden_case(tmp_path: Path) -> None:
-    """README, "Moving from the TypeScript generator": the generator's dist/ with the
+    """docs/migration.md: the generator's dist/ with the
     pasted DatabaseSet renders, every object taken over in its own file, as the golden
     case migrate-managed-roles-era says; a second render changes nothing."""
     package = shutil.copytree(EXAMPLES / "migration", tmp_path / "migration")

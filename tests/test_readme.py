@@ -49,7 +49,7 @@ NOT_HERE = {
     "kustomize build --enable-alpha-plugins --enable-exec .": (
         "needs a standalone kustomize (kubectl kustomize has no --enable-exec)"
     ),
-    "docker build -t localhost/dbset-fn:v0.1.0 .\npodman build -t localhost/dbset-fn:v0.1.0 .": (
+    "docker build -t localhost/dbset-fn:v0.2.0 .\npodman build -t localhost/dbset-fn:v0.2.0 .": (
         "pulls python:3.12-slim-bookworm; .ci/build-image builds the same Dockerfile "
         "on a local base, and tests/test_image.py checks the result"
     ),

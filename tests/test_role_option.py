@@ -1,6 +1,6 @@
 """Does `options=-c role=<owner>` in a connection string reach PostgreSQL?
 
-Password rotation (README, "Rotating a password") logs in as one of two login roles,
+Password rotation (docs/rotation.md) logs in as one of two login roles,
 `shop_a` or `shop_b`, and relies on the connection string's `options=-c role=shop_owner`
 to make the session's current_user the owner role, so that the tables the app creates
 are the owner's and the other login role can alter them after a switch. These tests

@@ -1,3 +1,3 @@
 """dbset-fn: a KRM function that gives every app its own CloudNativePG database."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

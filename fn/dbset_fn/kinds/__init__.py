@@ -2,7 +2,7 @@
 
 The registry's order is the order an entry's objects are made in: the owner role
 before the database, as CloudNativePG creates them, and the password generator before
-the ExternalSecrets that use it. To add a kind, see the README's
+the ExternalSecrets that use it. To add a kind, see docs/development.md,
 "Adding a generated kind".
 """
 

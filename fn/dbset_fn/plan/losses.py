@@ -5,7 +5,7 @@ database or a role for a Database with `ensure: absent` or a pruned object whose
 reclaim policy is `delete`; ESO deletes the Secret an ExternalSecret owns with it, and
 a new generating ExternalSecret makes a new password. Each such consequence of a
 render is named here with the way to keep what would be lost. kpt does not fail on
-warnings, so a pipeline that must stop on them asks for it (see the README).
+warnings, so a pipeline that must stop on them asks for it (docs/usage.md).
 """
 
 from __future__ import annotations
