@@ -141,7 +141,9 @@ def test_broken_input_is_refused_in_one_line(stdin: str, message: str) -> None:
 def test_a_function_config_that_is_not_yaml_leaves_the_items_as_they_are() -> None:
     run = dbset_fn(HEADER + "items:\n" + CLUSTER + CONFIG.replace("- name: romm", "- [romm"))
 
-    refused(run, 'the DatabaseSet is not valid: DatabaseSet "s": input is not valid YAML')
+    # A flow collection over lines: its header is not read from the text, so the item is
+    # named by where it is.
+    refused(run, "the DatabaseSet is not valid: ResourceList functionConfig: input is not valid")
     assert CLUSTER.encode() in run.stdout
 
 
