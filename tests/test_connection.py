@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -30,19 +29,7 @@ from dbset_fn.kinds.connection import Endpoint, PoolerService, connection_keys
 from dbset_fn.krm import parse_resource_list
 from e2e import ROOT, needs
 from golden_runner import GOLDEN
-
-
-def postgres_program(name: str) -> str | None:
-    """Debian keeps the server's programs off PATH, in /usr/lib/postgresql/<version>/bin."""
-    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=_version)
-    return shutil.which(name) or (str(found[-1]) if found else None)
-
-
-def _version(path: Path) -> float:
-    return float(path.parent.parent.name)
-
-
-INITDB, PG_CTL = postgres_program("initdb"), postgres_program("pg_ctl")
+from pgserver import INITDB, PG_CTL, free_port
 
 pytestmark = [
     needs("go", "psql"),
@@ -139,12 +126,6 @@ def _running_server(base: Path, roles: dict[str, bool]) -> Iterator[int]:
         subprocess.run(
             [*as_postgres, PG_CTL, "stop", "-m", "fast", "-D", str(data)], capture_output=True
         )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def create_roles(socket_dir: Path, port: int, roles: dict[str, bool]) -> None:
