@@ -354,30 +354,40 @@ def test_the_header_of_kpts_layout_is_read_from_the_text() -> None:
     }
 
 
-# Results are written without the emitter where that is simple to know; the strings
-# here are what could make the two disagree: YAML 1.1 and 1.2 non-strings, indicators,
-# quotes and backslashes, `: ` and ` #`, markers, spaces at either end, non-ASCII.
+# Results and new objects are written without the emitter where that is simple to
+# know; the values here are what could make the two disagree: YAML 1.1 and 1.2
+# non-strings, indicators, quotes and backslashes, `: ` and ` #`, markers, spaces at
+# either end, non-ASCII, nulls, empty collections, lists of lists, keys too long for a
+# simple key, and a generated object's nesting of mappings in lists in mappings.
 TRICKY_WORDS = ["null", "~", "yes", "on", "0o17", "0x1F", "1e3", ".inf", "22:22", "0755", "-"]
 SCALARS = st.one_of(
-    st.text(alphabet=st.sampled_from(list("ab -?:#'\"\\,[]{}&*!|>%@`")), max_size=12),
+    st.text(alphabet=st.sampled_from(list("ab -?:#'\"\\,[]{}&*!|>%@`\n")), max_size=12),
     st.sampled_from([*TRICKY_WORDS, "---", "...", " a", "a ", 'say "hi"', "it's", "é", "a\tb"]),
     st.integers(),
     st.booleans(),
+    st.none(),
+    st.just({}),
+    st.just([]),
 )
+KEYS = st.one_of(st.text(alphabet="abc:-' ", min_size=1, max_size=4), st.just("k" * 128))
 MAPPINGS = st.recursive(
-    st.dictionaries(
-        st.text(alphabet="abc:-' ", min_size=1, max_size=4), SCALARS, min_size=1, max_size=4
+    st.dictionaries(KEYS, SCALARS, min_size=1, max_size=4),
+    lambda inner: st.one_of(
+        st.dictionaries(
+            st.sampled_from(["field", "file", "ref"]),
+            st.one_of(inner, st.lists(st.one_of(inner, SCALARS), min_size=1, max_size=3)),
+            min_size=1,
+            max_size=3,
+        ),
+        st.dictionaries(st.just("lists"), st.lists(st.lists(SCALARS, max_size=2), max_size=2)),
     ),
-    lambda inner: st.dictionaries(
-        st.sampled_from(["field", "file", "ref"]), inner, min_size=1, max_size=3
-    ),
-    max_leaves=8,
+    max_leaves=10,
 )
 
 
 @BUDGET
 @given(MAPPINGS)
-def test_results_written_directly_are_what_the_emitter_writes(mapping: dict) -> None:
+def test_mappings_written_directly_are_what_the_emitter_writes(mapping: dict) -> None:
     assert block_entry_text(mapping) == serialize(
         SequenceNode(SEQ, [to_node(mapping)], flow_style=False)
     )

@@ -81,7 +81,7 @@ def test_marks_are_places_in_the_text_after_a_byte_order_mark() -> None:
 
 
 def test_results_always_carry_a_severity_and_no_empty_fields() -> None:
-    (obj,) = Item.new([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}])
+    obj = Item.new({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}})
 
     assert error("broken").to_dict() == {"message": "broken", "severity": "error"}
     assert warning("look", obj, field_path="data.a", current_value="b").to_dict() == {

@@ -12,9 +12,7 @@ and quoting elsewhere stay byte for byte; `KubeObject.to_item()` is the edited i
 
 from __future__ import annotations
 
-import itertools
-import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from yaml.nodes import MappingNode, SequenceNode
@@ -23,14 +21,12 @@ from . import edits
 from .header import Header, Span, header_of
 from .messages import quoted, unquoted
 from .yaml12 import (
-    SEQ,
     Tree,
     YamlError,
+    block_entry_text,
     mapping_value,
     parse_tree,
     parse_value,
-    serialize,
-    to_node,
 )
 
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
@@ -40,7 +36,6 @@ INTERNAL_PATH = "internal.config.kubernetes.io/path"
 PACKAGE_PATH = "internal.config.kubernetes.io/package-path"  # kpt sets it; kustomize does not
 SEQ_INDENT = "internal.config.kubernetes.io/seqindent"  # kpt sets it; kustomize does not
 INTERNAL_INDEX = "internal.config.kubernetes.io/index"
-WRITTEN_TOGETHER = 50  # new objects per emitter run
 # Annotations kpt and kustomize set and read back to keep track of an object.
 ORCHESTRATOR_PREFIXES = (
     "config.kubernetes.io/",
@@ -48,7 +43,6 @@ ORCHESTRATOR_PREFIXES = (
     "config.k8s.io/",
     "kustomize.config.k8s.io/",
 )
-_ENTRY_START = re.compile(r"^-(?: |$)", re.MULTILINE)  # in a block sequence at column 0
 
 ENTRY = "entry"  # "- " and the lines below, as a ResourceList's items are written
 DOCUMENT = "document"  # a YAML document of its own, as in a file
@@ -106,16 +100,11 @@ class Item:
             self.header = header_of(self._tree().root)
 
     @classmethod
-    def new(cls, values: Iterable[Mapping[str, Any]]) -> Iterator[Item]:
-        """New resources, kept as text (thousands of new objects take a third of the
-        memory as text), written out fifty at a time: the emitter is fast on a batch,
-        and few values are alive at once."""
-        values = iter(values)
-        while batch := list(itertools.islice(values, WRITTEN_TOGETHER)):
-            text = serialize(SequenceNode(SEQ, [to_node(dict(value)) for value in batch]))
-            starts = [match.start() for match in _ENTRY_START.finditer(text)] + [len(text)]
-            for value, span in zip(batch, itertools.pairwise(starts), strict=True):
-                yield cls(text, span, ENTRY, NEW, _header_of_value(value) or UNREAD)
+    def new(cls, value: Mapping[str, Any]) -> Item:
+        """A new resource, kept as text (thousands of new objects take a third of the
+        memory as text), written as a ResourceList's entry."""
+        text = block_entry_text(dict(value))
+        return cls(text, (0, len(text)), ENTRY, NEW, _header_of_value(value) or UNREAD)
 
     @property
     def text(self) -> str:

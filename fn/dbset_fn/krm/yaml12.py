@@ -401,43 +401,75 @@ def scalar_text(value: str | int | bool | float | None, indent: int = 2) -> str:
 
 def block_entry_text(mapping: dict[str, Any]) -> str:
     """A mapping as an element of a block sequence at column 0, exactly as serialize
-    writes it. Mappings of scalars that each read back as themselves on one printable
-    ASCII line (the results a function writes) are written directly; anything else
-    goes through the emitter. tests/test_differential.py holds the two equal."""
-    lines = _simple_block(mapping, 2)
+    writes it. Block collections of scalars that each read back as themselves on one
+    printable ASCII line (what a function writes: results, new objects) are written
+    directly; anything else goes through the emitter. tests/test_differential.py holds
+    the two equal."""
+    lines = _block_mapping(mapping, 2) if mapping else None
     if lines is None:
         return serialize(SequenceNode(SEQ, [to_node(mapping)], flow_style=False))
     return "- " + lines[2:]
 
 
-def _simple_block(mapping: dict[str, Any], indent: int) -> str | None:
-    """A non-empty block mapping of simple scalars and such mappings, or None."""
-    if not mapping:
-        return None
+def _block_mapping(mapping: dict[str, Any], indent: int) -> str | None:
+    """A non-empty mapping's lines at a column, as the emitter writes them, or None
+    where it is not simple (see _simple_scalar): its keys at indent, a mapping value on
+    the lines below at indent + 2, a list value below at indent (the emitter does not
+    indent a sequence in a mapping), an empty one as `{}` or `[]` on the key's line."""
     lines = []
     for key, value in mapping.items():
         key_text = _simple_scalar(key) if type(key) is str and len(key) < 128 else None
         if key_text is None:
             return None
-        if type(value) is dict:
-            inner = _simple_block(value, indent + 2)
+        kind = type(value)
+        if (kind is dict or kind is list) and value:
+            inner = (
+                _block_mapping(value, indent + 2) if kind is dict else _block_list(value, indent)
+            )
             if inner is None:
                 return None
             lines.append(f"{' ' * indent}{key_text}:\n{inner}")
+            continue
+        value_text = _simple_scalar(value)
+        if value_text is None:
+            return None
+        lines.append(f"{' ' * indent}{key_text}: {value_text}\n")
+    return "".join(lines)
+
+
+def _block_list(values: list[Any], indent: int) -> str | None:
+    """A non-empty list's lines, each entry's `- ` at indent; a mapping entry's first key
+    on the dash's line, the others at indent + 2. A list in a list is left to the
+    emitter."""
+    lines = []
+    for value in values:
+        kind = type(value)
+        if kind is dict and value:
+            inner = _block_mapping(value, indent + 2)
+            if inner is None:
+                return None
+            lines.append(f"{' ' * indent}- {inner[indent + 2 :]}")
+        elif kind is list and value:
+            return None
         else:
             value_text = _simple_scalar(value)
             if value_text is None:
                 return None
-            lines.append(f"{' ' * indent}{key_text}: {value_text}\n")
+            lines.append(f"{' ' * indent}- {value_text}\n")
     return "".join(lines)
 
 
 def _simple_scalar(value: Any) -> str | None:
     """A scalar as the emitter writes it, where that is simple to know: a string on one
-    printable ASCII line (plain, or quoted as _string_style says), an int or a bool."""
+    printable ASCII line (plain, or quoted as _string_style says), an int, a bool, a
+    null, or an empty collection (called only for one)."""
     kind = type(value)
     if kind is bool:
         return "true" if value else "false"
+    if value is None:
+        return "null"
+    if kind is dict or kind is list:
+        return "{}" if kind is dict else "[]"  # empty: a collection with items is not simple
     if kind is int:
         return str(value)
     if kind is not str or not _ONE_PRINTABLE_LINE.fullmatch(value):

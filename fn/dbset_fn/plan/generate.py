@@ -3,7 +3,6 @@ the registry (kinds/), marked as the set's and placed in their files."""
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 from collections.abc import Iterator
 
@@ -26,10 +25,8 @@ def generate(
     (previous: an earlier run's objects or adopted ones, by render.key_of), or
     under config_dir."""
     made = _marked(_rendered(render.spec, render.targets), render, previous, config_dir)
-    made, documents = itertools.tee(made)  # Item.new reads a few documents ahead
-    objects = Item.new(rendered.document for _, _, rendered in documents)
-    for (owner, kind, rendered), obj in zip(made, objects, strict=True):
-        yield Generated(owner, kind, obj, rendered.claims, rendered.reads)
+    for owner, kind, rendered in made:
+        yield Generated(owner, kind, Item.new(rendered.document), rendered.claims, rendered.reads)
 
 
 Made = tuple[Owner, GeneratedKind, Rendered]
