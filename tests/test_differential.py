@@ -393,6 +393,28 @@ def test_mappings_written_directly_are_what_the_emitter_writes(mapping: dict) ->
     )
 
 
+# Multi-line text, as a generated object's templates hold it: in a literal block where
+# the emitter would write one, with blank lines, lines starting with spaces, or
+# without a final line break; elsewhere quoted.
+LINES = st.text(alphabet=st.sampled_from(list("ab #:-'\"\n")), min_size=1, max_size=16)
+
+
+PLACES = [  # where a template's text sits in a generated object
+    lambda text: {"k": text},
+    lambda text: {"spec": {"data": [{"k": text, "n": 1}]}},
+    lambda text: {"spec": {"template": {"k": text}}, "n": 1},
+]
+
+
+@BUDGET
+@given(LINES, st.sampled_from(PLACES))
+def test_multi_line_text_written_directly_is_what_the_emitter_writes(text: str, place) -> None:
+    mapping = place(text)
+    assert block_entry_text(mapping) == serialize(
+        SequenceNode(SEQ, [to_node(mapping)], flow_style=False)
+    )
+
+
 # New values are written by the emitter, less the document-end marker it may close its
 # text with; the strings here are what could make the two disagree: text ending in
 # `...`, line breaks of every kind, indicators, quotes, spaces at either end.

@@ -431,7 +431,7 @@ def _block_mapping(mapping: dict[str, Any], indent: int) -> str | None:
             lines.append(f"{' ' * indent}{key_text}:\n{inner}")
             continue
         value_text = _simple_scalar(value)
-        if value_text is None:
+        if value_text is None and (value_text := _literal_block(value, indent + 2)) is None:
             return None
         lines.append(f"{' ' * indent}{key_text}: {value_text}\n")
     return "".join(lines)
@@ -459,6 +459,18 @@ def _block_list(values: list[Any], indent: int) -> str | None:
     return "".join(lines)
 
 
+def _literal_block(value: Any, indent: int) -> str | None:
+    """A string of printable ASCII lines as a literal block, its lines at indent, where
+    _string_style chooses one: its header (an indentation indicator where the text
+    starts with a space or a line break, `-` where it does not end with one), then its
+    lines, blank ones unindented. None for anything else."""
+    if type(value) is not str or not _ASCII_LINES.fullmatch(value) or _string_style(value) != "|":
+        return None
+    header = "|" + ("2" if value[0] in " \n" else "") + ("" if value.endswith("\n") else "-")
+    lines = value.removesuffix("\n").split("\n")
+    return "\n".join([header, *(f"{' ' * indent}{line}" if line else "" for line in lines)])
+
+
 def _simple_scalar(value: Any) -> str | None:
     """A scalar as the emitter writes it, where that is simple to know: a string on one
     printable ASCII line (plain, or quoted as _string_style says), an int, a bool, a
@@ -472,7 +484,14 @@ def _simple_scalar(value: Any) -> str | None:
         return "{}" if kind is dict else "[]"  # empty: a collection with items is not simple
     if kind is int:
         return str(value)
-    if kind is not str or not _ONE_PRINTABLE_LINE.fullmatch(value):
+    return _one_line_string(value) if kind is str else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_line_string(value: str) -> str | None:
+    """A string on one printable ASCII line as the emitter writes it, or None. (Cached:
+    keys and most values repeat from object to object.)"""
+    if not _ONE_PRINTABLE_LINE.fullmatch(value):
         return None
     style = _string_style(value)
     if style is None:
@@ -731,6 +750,7 @@ def _int_value(text: str) -> int:
         raise YamlError(f"{quoted(text)} is tagged as an integer but is not one") from None
 
 
+_ASCII_LINES = re.compile(r"[\x20-\x7e\n]+")
 _ONE_PRINTABLE_LINE = re.compile(r"[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]|[\x21-\x7e]")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_PLAIN = re.compile(r": | #|:$")
