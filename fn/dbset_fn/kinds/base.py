@@ -175,9 +175,9 @@ class GeneratedKind:
         claims; values may hold anything a user wrote."""
         return []
 
-    def keep_from(self, document: dict[str, Any], before: Item) -> None:
-        """Keep in a new document what Kubernetes would not let it change in before, the
-        object it replaces (an earlier run's, or an adopted one)."""
+    def keep_from(self, document: dict[str, Any], before: dict[str, Any]) -> None:
+        """Keep in a new document what Kubernetes would not let it change in before (the
+        fields of the object it replaces: an earlier run's, or an adopted one)."""
 
     def foreign_reason(self, obj: Item) -> str | None:
         """Why an object of the kind that carries a set's ownership annotation cannot have
@@ -202,9 +202,15 @@ class GeneratedKind:
         """Warnings for what pruning obj (values: its fields) takes from the cluster."""
         return iter(())
 
-    def changed(self, before: list[Item], after: list[Item], pruning: Pruning) -> Iterator[Result]:
-        """Warnings for what replacing the kind's objects of an earlier render (before) by
-        the new ones (after) takes from the cluster."""
+    def compared(self, namespace: str, name: str, values: dict[str, Any]) -> Any:
+        """What `changed` compares of an object of the kind (values: its fields), an
+        earlier render's or a new one; None for nothing. Each object is read once and
+        this is kept for all of them: it must be small."""
+        return None
+
+    def changed(self, before: list[Any], after: list[Any], pruning: Pruning) -> Iterator[Result]:
+        """Warnings for what replacing the kind's objects of an earlier render by the new
+        ones takes from the cluster; before and after: what `compared` gave for each."""
         return iter(())
 
     def answers(

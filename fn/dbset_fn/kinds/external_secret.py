@@ -18,7 +18,7 @@ shouldRefresh), so no password rotates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from ..config.model import DatabaseEntry, PasswordRef, SecretStoreRef, Spec, entry_path
@@ -141,9 +141,9 @@ class ExternalSecret(GeneratedKind):
             )
         return Verdict(OK)
 
-    def keep_from(self, document: dict[str, Any], before: Item) -> None:
+    def keep_from(self, document: dict[str, Any], before: dict[str, Any]) -> None:
         """The Secret it writes keeps the type before's did: a Secret's type cannot change."""
-        written = before.get("spec", "target", "template", "type")
+        written = field(before, "spec", "target", "template").get("type")
         document["spec"]["target"]["template"]["type"] = secret_type(written)
 
     def adoption_refusal(self, obj: Item, new: Item, adoption: Adoption) -> str | None:
@@ -216,7 +216,17 @@ class ExternalSecret(GeneratedKind):
         for_app = "host" in keys or obj.namespace not in pruning.clusters
         yield from deleted_secret(obj, name, _role_in(keys), for_app, pruning)
 
-    def changed(self, before: list[Item], after: list[Item], pruning: Pruning) -> Iterator[Result]:
+    def compared(self, namespace: str, name: str, values: dict[str, Any]) -> Any:
+        """Where the role of its Secret takes its password from: (namespace, role, source),
+        or None where it writes no role or takes a rotation's password (a rotation changes
+        sources by design, step by step: plan/rotation.py)."""
+        if rotation_record_of(field(values, "metadata", "annotations")) is not None:
+            return None
+        role = _role_in(field(values, "spec", "target", "template", "data"))
+        source = _password_source(field(values, "spec"), namespace, name)
+        return None if role is None or source is None else (namespace, role, source)
+
+    def changed(self, before: list[Any], after: list[Any], pruning: Pruning) -> Iterator[Result]:
         """A role whose password comes from elsewhere than before gets a new one: a store's
         other entry, or a new generating ExternalSecret (each one generates anew)."""
         old = _password_sources(before)
@@ -461,24 +471,15 @@ class _Fetched(NamedTuple):
         return keys
 
 
-def _password_sources(objects: Iterable[Item]) -> dict[tuple[str, str], str]:
+def _password_sources(compared: list[Any]) -> dict[tuple[str, str], str]:
     """Per namespace and role, where its ExternalSecret reads the password."""
-    sources = {}
-    for obj in objects:
-        values = obj.read()
-        if rotation_record_of(field(values, "metadata", "annotations")) is not None:
-            continue  # a rotation changes sources by design, step by step (plan/rotation.py)
-        role = _role_in(field(values, "spec", "target", "template", "data"))
-        source = _password_source(field(values, "spec"), obj)
-        if role is not None and source is not None:
-            sources[obj.namespace, role] = source
-    return sources
+    return {(namespace, role): source for namespace, role, source in filter(None, compared)}
 
 
-def _password_source(spec: dict[str, Any], obj: Item) -> str | None:
+def _password_source(spec: dict[str, Any], namespace: str, name: str) -> str | None:
     data, generators = spec.get("data"), spec.get("dataFrom")
     if isinstance(generators, list) and generators:
-        where = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
+        where = f"{namespace}/{name}" if namespace else name
         return f"the generator of ExternalSecret {quoted(where)}"  # each generates anew
     if isinstance(data, list) and data and isinstance(data[0], dict):
         store, remote = field(spec, "secretStoreRef"), field(data[0], "remoteRef")

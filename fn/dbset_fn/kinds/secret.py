@@ -54,7 +54,7 @@ class Secret(GeneratedKind):
         name = field(values, "metadata").get("name")
         return [secret_claim(namespace, name)] if isinstance(name, str) else []
 
-    def keep_from(self, document: dict[str, Any], before: Item) -> None:
+    def keep_from(self, document: dict[str, Any], before: dict[str, Any]) -> None:
         """A Secret's type cannot change: the new one keeps the type before had."""
         document["type"] = secret_type(before.get("type"))
 

@@ -48,7 +48,7 @@ def collisions(
     by_key = {key: obj for obj in others if (key := key_of(obj)) in names}
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
     by_claim = {claim.landed(applied): obj for obj in others for claim in kinds.claims_of(obj)}
-    for owner, _, obj, written_claims, _ in generated:
+    for owner, _, obj, written_claims, *_ in generated:
         made = f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for {owner.describe()}"
         claims = [claim.landed(applied) for claim in written_claims]
         if other := by_key.get(key_of(obj)):

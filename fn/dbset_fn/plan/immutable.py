@@ -14,10 +14,23 @@ from typing import Any
 from .. import kinds
 from ..kinds.base import GeneratedKind, ObjectKey
 from ..krm import Item, Result, error, quoted
-from .generated import Generated, Owner
+from .generated import Change, Generated, Owner
 from .render import Render
 
 _ABSENT = object()
+
+
+def fixed_changes(
+    kind: GeneratedKind, before: dict[str, Any], now: dict[str, Any]
+) -> tuple[Change, ...]:
+    """The fields of kind.immutable that differ between an object's fields before and its
+    new document; Kubernetes compares only a value set before and after."""
+    changes = []
+    for dotted in kind.immutable:
+        old, new = _value(before, dotted), _value(now, dotted)
+        if old is not _ABSENT and new is not _ABSENT and old != new:
+            changes.append((dotted, old, new))
+    return tuple(changes)
 
 
 def immutable_changes(
@@ -25,9 +38,8 @@ def immutable_changes(
 ) -> Iterator[Result]:
     """previous holds the set's objects of the input by render.key_of."""
     earlier: dict[tuple[GeneratedKind, Any], Item] | None = None  # read when an object is new
-    for owner, kind, obj, *_ in generated:
-        before = previous.get(render.key_of(obj))
-        if before is None and kind.names_a_cluster:
+    for owner, kind, obj, *_, replaces in generated:
+        if replaces is None and kind.names_a_cluster:
             earlier = _by_what_they_manage(previous.values()) if earlier is None else earlier
             if not earlier:  # a first render: nothing can have moved
                 continue
@@ -35,13 +47,8 @@ def immutable_changes(
             if moved_from is not None:  # from a Cluster in another namespace
                 yield _moved(moved_from, obj, owner)
             continue
-        if before is None:
-            continue
-        old_values, new_values = before.read(), obj.read()  # each read once: a parse
-        for dotted in kind.immutable:
-            old, new = _value(old_values, dotted), _value(new_values, dotted)
-            if old is _ABSENT or new is _ABSENT or old == new:
-                continue  # Kubernetes compares only a value set before and after
+        for dotted, old, new in replaces.changes if replaces is not None else ():
+            before = replaces.obj
             if dotted == "spec.cluster":
                 yield _moved(before, obj, owner)
                 continue

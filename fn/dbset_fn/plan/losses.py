@@ -32,12 +32,16 @@ def losses(
     entries = {entry.name: (position, entry) for position, entry in enumerate(spec.databases)}
     after = [new.obj for new in generated]
     pruning = Pruning(entries, _clusters_namespaces([*previous.values(), *after]))
+    compared = {id(new.replaces.obj): new.replaces.compared for new in generated if new.replaces}
     for obj in pruned:
         if kind := kinds.kind_of(obj):
-            yield from kind.pruned(obj, obj.read(), pruning)
+            values = obj.read()  # its one read: the others were read when generated again
+            yield from kind.pruned(obj, values, pruning)
+            compared[id(obj)] = kind.compared(obj.namespace, obj.name, values)
     for kind in kinds.GENERATED:
-        before = [obj for obj in previous.values() if kind.of(obj)]
-        yield from kind.changed(before, [obj for obj in after if kind.of(obj)], pruning)
+        before = [compared.get(id(obj)) for obj in previous.values() if kind.of(obj)]
+        now = [new.compared for new in generated if new.kind is kind]
+        yield from kind.changed(before, now, pruning)
 
 
 def _dropped_entries(spec: Spec) -> Iterator[Result]:
