@@ -49,7 +49,7 @@ from yaml.nodes import SequenceNode
 from .header import Header, Span, read_header
 from .yaml12 import YamlError, parse_documents
 
-_COLUMN_0 = re.compile(r"^[^ #\r\n]", re.MULTILINE)
+_COLUMN_0 = re.compile(r"\n[^ #\r\n]")  # a line break first: far faster than `^` in MULTILINE
 _ITEM_START = re.compile(r"-(?:[ \r\n]|$)")
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w.-]*):(?:[ \r\n]|$)")
 _BLOCK_KEY = re.compile(r"[A-Za-z_][\w.-]*:[ ]*(?:#[^\n]*)?(?:\n|$)")
@@ -186,8 +186,8 @@ def _pieces(text: str) -> list[Piece] | None:
     cuts: list[int] = []
     lines: list[str] = []
     odd: list[int] = []  # column-0 lines that are neither: explained only by a quote
-    for match in _COLUMN_0.finditer(text):
-        start = match.start()
+    first = [0] if text[:1] not in ("", " ", "#", "\r", "\n") else []
+    for start in first + [match.start() + 1 for match in _COLUMN_0.finditer(text)]:
         newline = text.find("\n", start)
         line = text[start : newline if newline >= 0 else len(text)]
         if _MARKER_OR_DIRECTIVE.match(line) and not (start == 0 and line.startswith("---")):
