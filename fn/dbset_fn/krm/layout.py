@@ -86,6 +86,17 @@ _MULTI_LINE = re.compile(
     | [|>](?<=[ \t\n][|>])(?=[-+0-9]*[ \t]*(?:\#[^\n]*)?$)""",
     re.MULTILINE | re.VERBOSE,
 )
+# Lines no value going on over lines can start on, skipped in one match: lines with no
+# quote, `[`, `{`, `|` or `>`, and a key's line (in a list or not) whose value is closed
+# on it: quoted, or a flow collection holding no collection or quote.
+_PLAIN_LINES = re.compile(
+    r"""(?:[^'"\[{|>\n]*+\n
+      | [ ]*(?:-[ ]+)*[A-Za-z0-9_./-]+:[ ]+
+        (?:'(?:[^'\n]|'')*+'|"(?:[^"\\\n]|\\[^\n])*+"|\[[^\[\]{}'"\n\#]*\]|\{[^\[\]{}'"\n\#]*\})
+        [ ]*\n
+    )*+""",
+    re.VERBOSE,
+)
 _ANCHOR = re.compile(r"[&*](?<=[ \t\n\[{,][&*])(?=[^ \t\n,\[\]{}])")
 _QUOTED_TAIL = {
     '"': re.compile(r'(?:[^"\\]|\\.)*+"', re.DOTALL),
@@ -238,14 +249,17 @@ def _pieces(text: str) -> list[Piece] | None:
 
 
 def _next_value(text: str, at: int) -> re.Match[str] | None:
-    """The next line from at whose value can go on over lines (see _VALUE)."""
-    while (candidate := _MULTI_LINE.search(text, at)) is not None:
-        line = text.rfind("\n", 0, candidate.start()) + 1
-        if line >= at:
-            value = _VALUE.match(text, line)
-            if value is not None and value.start(value.lastgroup) == candidate.start():
-                return value
-        at = candidate.end()
+    """The next line from at whose value can go on over lines (see _VALUE): plain lines
+    skipped at once, each other line searched for where such a value could start."""
+    while (at := _PLAIN_LINES.match(text, at).end()) < len(text):
+        end = text.find("\n", at) + 1 or len(text)
+        for candidate in _MULTI_LINE.finditer(text, at, end):
+            line = text.rfind("\n", 0, candidate.start()) + 1
+            if line >= at:
+                value = _VALUE.match(text, line)
+                if value is not None and value.start(value.lastgroup) == candidate.start():
+                    return value
+        at = end
     return None
 
 
