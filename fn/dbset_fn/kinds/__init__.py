@@ -8,6 +8,8 @@ the ExternalSecrets that use it. To add a kind, see docs/development.md,
 
 from __future__ import annotations
 
+import functools
+
 from ..krm import Item
 from .base import Claim, GeneratedKind
 from .database import Database
@@ -27,8 +29,14 @@ GENERATED: tuple[GeneratedKind, ...] = (
 
 
 def kind_of(obj: Item) -> GeneratedKind | None:
-    """The generated kind obj is of, or None for a kind the set never generates."""
-    return next((kind for kind in GENERATED if kind.of(obj)), None)
+    """The generated kind obj is of, or None for a kind the set never generates (asked
+    of every item of a large package: a lookup, not a loop)."""
+    return _by_kind(GENERATED).get((obj.kind, obj.group))
+
+
+@functools.lru_cache(maxsize=1)
+def _by_kind(registry: tuple[GeneratedKind, ...]) -> dict[tuple[str, str], GeneratedKind]:
+    return {(kind.kind.kind, kind.kind.group): kind for kind in registry}
 
 
 def claims_of(obj: Item) -> list[Claim]:

@@ -89,17 +89,29 @@ class Header(tuple):
         return dict(zip(flat[::2], flat[1::2], strict=True))
 
     def annotation(self, key: str, default: str = "") -> str:
-        """One annotation's value, without building the mapping of them all."""
-        for position in range(4, len(self), 2):
-            if self[position] == key:
+        """One annotation's value, without building the mapping of them all: the key
+        searched for by the tuple (in C), and taken where it is a key, not a value."""
+        position = 4
+        while key in self[position:]:
+            position = self.index(key, position)
+            if position % 2 == 0:
                 return self[position + 1]
+            position += 1
         return default
 
 
 # Each checked with `in` (fast): what a reader of "\n"-ended lines cannot be sure of,
-# and document markers, which end the item where the parser reads them.
-_UNREADABLE = ("\t", "\r", "\x85", "\u2028", "\u2029", BOM, "\n---", "\n...")
+# and document markers, which end the item where the parser reads them; the
+# characters beyond ASCII only in a text that has any (str.isascii is a flag).
+_UNREADABLE_ASCII = ("\t", "\r", "\n---", "\n...")
+_UNREADABLE_BEYOND = ("\x85", "\u2028", "\u2029", BOM)
 _NOT_PLAIN_START = tuple("{}[]&*!|>%@`'\",#")  # indicators no plain scalar starts with
+
+
+def _unreadable(item: str) -> bool:
+    if not item.isascii() and any(character in item for character in _UNREADABLE_BEYOND):
+        return True
+    return any(character in item for character in _UNREADABLE_ASCII)
 
 
 def _key_start(column: int) -> str:
@@ -190,7 +202,7 @@ def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
     spans are the multi-line quoted scalars in the item (offsets in it): a line inside
     one is not what it looks like, so a header read from such a line is refused.
     """
-    if any(character in item for character in _UNREADABLE):
+    if _unreadable(item):
         return None
     if not item.endswith("\n"):
         item += "\n"

@@ -49,18 +49,23 @@ def collisions(
     by_file = {file: obj for obj in others if (file := (obj.path, obj.index)) in files}
     by_claim = {claim.landed(applied): obj for obj in others for claim in kinds.claims_of(obj)}
     for owner, _, obj, written_claims, *_ in generated:
-        made = f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for {owner.describe()}"
         claims = [claim.landed(applied) for claim in written_claims]
         if other := by_key.get(key_of(obj)):
             why_not = not_adopted.get(key_of(obj))
             advice = _adopt(other, render.spec, why_not)
-            yield _in_the_way(other, f"{_whose(other)}, but {made}{advice}")
+            yield _in_the_way(
+                other, f"{_whose(other)}, but {_generates(set_name, obj, owner)}{advice}"
+            )
         elif claim := next((claim for claim in claims if claim in by_claim), None):
             other, (_, verb, fight) = by_claim[claim], claim.type
+            made = _generates(set_name, obj, owner)
             why = f"{_whose(other)}, but {made}, which {verb} {claim.describe()}; {fight}"
             yield _in_the_way(other, f"{why}, so remove it")
         elif other := by_file.get((obj.path, obj.index)):
-            yield _in_the_way(other, f"takes the file where {made}; move it to another file")
+            yield _in_the_way(
+                other,
+                f"takes the file where {_generates(set_name, obj, owner)}; move it to another file",
+            )
     for owner, claim, cluster in managed_roles:
         if other := by_claim.get(claim):
             made = (
@@ -70,6 +75,12 @@ def collisions(
             yield _in_the_way(
                 other, f"{_whose(other)}, but {made}; {claim.type.fight}, so remove it"
             )
+
+
+def _generates(set_name: str, obj: Item, owner: Owner) -> str:
+    """Said of a generated object in a collision only: made for each of thousands, the
+    sentence would cost more than the check."""
+    return f"DatabaseSet {quoted(set_name)} generates {obj.describe()} for {owner.describe()}"
 
 
 def _adopt(other: Item, spec: Spec, why_not: str | None) -> str:
