@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from yaml.nodes import MappingNode, SequenceNode
 
 from . import edits
+from .block_reader import read_block
 from .header import Header, Span, header_of
 from .messages import quoted, unquoted
 from .yaml12 import (
@@ -187,10 +188,12 @@ class Item:
     def read(self) -> dict[str, Any]:
         """The resource's YAML 1.2 values, read straight from the text (no node tree): a
         key twice in one mapping is an error, as kpt and kustomize refuse it."""
-        try:
-            value = _in_input(self, lambda text: parse_value(text, _SKIPPED[self.form]))
-        except YamlError as problem:
-            raise YamlError(f"{self.describe()}: {problem}") from None
+        value = read_block(self.text)  # what the function wrote, read without the parser
+        if value is None:
+            try:
+                value = _in_input(self, lambda text: parse_value(text, _SKIPPED[self.form]))
+            except YamlError as problem:
+                raise YamlError(f"{self.describe()}: {problem}") from None
         if self.form == ENTRY:
             value = value[0] if isinstance(value, list) and value else None
         elif self.form == VALUE:

@@ -487,6 +487,12 @@ def _simple_scalar(value: Any) -> str | None:
     return _one_line_string(value) if kind is str else None
 
 
+def reads_as_itself(text: str) -> bool:
+    """Whether text, written plain on one line, reads back as this string to a YAML 1.1
+    and a 1.2 reader alike: the emitter writes it plain."""
+    return _one_line_string(text) == text
+
+
 @functools.lru_cache(maxsize=1024)
 def _one_line_string(value: str) -> str | None:
     """A string on one printable ASCII line as the emitter writes it, or None. (Cached:
@@ -706,14 +712,14 @@ def _event_value(event: ScalarEvent) -> Any:
     tag, text = _tag(event), event.value
     if text == "<<" and not event.style and tag in (STR, MERGE):
         return _Key(text)
-    return text if tag == STR else _typed_value(tag, text)
+    return text if tag == STR else typed_value(tag, text)
 
 
 def _scalar_value(node: ScalarNode) -> Any:
-    return _typed_value(node.tag, node.value)
+    return typed_value(node.tag, node.value)
 
 
-def _typed_value(tag: str, text: str) -> Any:
+def typed_value(tag: str, text: str) -> Any:
     """The Python value of a scalar's text under its tag (a string for any other tag)."""
     if tag == NULL:
         return None
