@@ -13,10 +13,10 @@ The grammar read; anything else is None, and the parser reads the text instead:
                a collection deeper than the key (or a sequence at the key's column),
                or nothing there either: a null
     key        a plain word that YAML 1.2 reads as a string: [A-Za-z0-9_.][A-Za-z0-9_./-]*
-    scalar     on its line, to its end: a plain scalar that reads as itself (as the
-               emitter would write the string plain) or as YAML 1.2's core schema types
-               it (an int, a float, a bool, a null); single-quoted; double-quoted with
-               no escape but \\ and \"; printable ASCII only
+    scalar     on its line, to its end: a plain scalar that a parser reads as its text
+               (yaml12.is_plain_one_line), typed as YAML 1.2's core schema types it (a
+               string, an int, a float, a bool, a null); single-quoted; double-quoted
+               with no escape but \\ and \"; printable ASCII only
     literal    `|` or `|-`, an indentation indicator 2 allowed: lines 2 deeper than the
                key, and empty lines, its first line not empty
 
@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yaml12 import STR, YamlError, plain_scalar_tag, reads_as_itself, typed_value
+from .yaml12 import STR, YamlError, is_plain_one_line, plain_scalar_tag, typed_value
 
 _KEY = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_./-]*):(?: (.+))?")
 _SINGLE = re.compile(r"'((?:[\x20-\x26\x28-\x7e]|'')*)'")
@@ -135,12 +135,10 @@ def _scalar(written: str) -> Any:
         if double is None:
             raise _Outside
         return _ESCAPE.sub(r"\1", double.group(1))
-    tag = plain_scalar_tag(written)
-    if tag != STR:
-        return typed_value(tag, written)
-    if not reads_as_itself(written):
+    if not is_plain_one_line(written):
         raise _Outside
-    return written
+    tag = plain_scalar_tag(written)
+    return written if tag == STR else typed_value(tag, written)
 
 
 def _literal(lines: Lines, at: int, indent: int, indicator: str, strip: str) -> tuple[str, int]:

@@ -487,12 +487,6 @@ def _simple_scalar(value: Any) -> str | None:
     return _one_line_string(value) if kind is str else None
 
 
-def reads_as_itself(text: str) -> bool:
-    """Whether text, written plain on one line, reads back as this string to a YAML 1.1
-    and a 1.2 reader alike: the emitter writes it plain."""
-    return _one_line_string(text) == text
-
-
 @functools.lru_cache(maxsize=1024)
 def _one_line_string(value: str) -> str | None:
     """A string on one printable ASCII line as the emitter writes it, or None. (Cached:
@@ -799,10 +793,7 @@ def _string_style(text: str) -> str | None:
         plain_scalar_tag(text) != STR or _Yaml11.resolve(ScalarNode, text, (True, False)) != STR
     )
     if _ONE_PRINTABLE_LINE.fullmatch(text):  # what the emitter's analysis would decide
-        starts_plain = text[0] not in _INDICATORS or (
-            text[0] in "-?:" and text[1:2] not in ("", " ")
-        )
-        if ambiguous or not starts_plain or _NOT_PLAIN.search(text) or text[:3] in _MARKERS:
+        if ambiguous or not is_plain_one_line(text):
             return "'" if '"' in text else '"'
         return None
     analysis = _Analyzer.analyze_scalar(text)
@@ -811,6 +802,16 @@ def _string_style(text: str) -> str | None:
     if analysis.allow_block_plain and not ambiguous:
         return None
     return "'" if '"' in text and analysis.allow_single_quoted else '"'
+
+
+def is_plain_one_line(text: str) -> bool:
+    """Whether text, written plain where a value goes, is one printable line that a
+    parser reads as this very text (its YAML 1.2 type aside): no indicator first, no
+    `: ` or ` #` in it, no `:` last, no document marker."""
+    if not _ONE_PRINTABLE_LINE.fullmatch(text):
+        return False
+    starts_plain = text[0] not in _INDICATORS or (text[0] in "-?:" and text[1:2] not in ("", " "))
+    return starts_plain and not _NOT_PLAIN.search(text) and text[:3] not in _MARKERS
 
 
 def _keeps_line_breaks(text: str) -> bool:
