@@ -473,6 +473,8 @@ ODD_LINES = [
     "? key",
     "<<: {a: b}",
     "1: one",
+    "null: x",
+    "True: x",
     "'quoted': key",
     "key:\tx",
     "---",
@@ -568,3 +570,21 @@ def test_the_block_reader_reads_what_the_parser_reads_or_gives_way(text: str) ->
 )
 def test_the_block_reader_reads_literal_blocks_as_the_parser(text: str) -> None:
     assert read_block(text) == parse_value(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- null: x\n",  # a key that is no string
+        "- True: x\n",
+        "- 1: x\n",
+        "- k: x # a comment\n",
+        "- k: &a x\n  l: *a\n",
+        "- k: >\n    folded\n",
+        "- k: |\n\n    a first line empty\n",
+        "- k: |\n      deeper first\n    text\n",
+        "- k: x\n  k: y\n",  # a key twice: the parser's error
+    ],
+)
+def test_the_block_reader_leaves_the_rest_to_the_parser(text: str) -> None:
+    assert read_block(text) is None

@@ -12,7 +12,8 @@ The grammar read; anything else is None, and the parser reads the text instead:
     value      scalar | `{}` | `[]` | a literal block | nothing, and on the lines below
                a collection deeper than the key (or a sequence at the key's column),
                or nothing there either: a null
-    key        a plain word that YAML 1.2 reads as a string: [A-Za-z0-9_.][A-Za-z0-9_./-]*
+    key        a plain word that YAML 1.2 reads as a string: [A-Za-z_][A-Za-z0-9_./-]*, not
+               a null or a bool
     scalar     on its line, to its end: a plain scalar that a parser reads as its text
                (yaml12.is_plain_one_line), typed as YAML 1.2's core schema types it (a
                string, an int, a float, a bool, a null); single-quoted; double-quoted
@@ -32,9 +33,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yaml12 import STR, YamlError, is_plain_one_line, plain_scalar_tag, typed_value
+from .yaml12 import (
+    BOOLS,
+    PLAIN_NULLS,
+    STR,
+    YamlError,
+    is_plain_one_line,
+    plain_scalar_tag,
+    typed_value,
+)
 
-_KEY = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_./-]*):(?: (.+))?")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_./-]*):(?: (.+))?")
+_NOT_STRINGS = PLAIN_NULLS | BOOLS  # the keys of that form YAML 1.2 reads as no string
 _SINGLE = re.compile(r"'((?:[\x20-\x26\x28-\x7e]|'')*)'")
 _DOUBLE = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\\"])*)"')
 _ESCAPE = re.compile(r"\\([\\\"])")
@@ -100,7 +110,7 @@ def _mapping(lines: Lines, at: int, column: int, depth: int) -> tuple[dict[str, 
         if key_line is None:
             break
         key, written = key_line.groups()
-        if key in values or plain_scalar_tag(key) != STR:
+        if key in values or key in _NOT_STRINGS:
             raise _Outside
         values[key], at = _value(lines, at, column, written, depth)
     return values, at
@@ -109,7 +119,7 @@ def _mapping(lines: Lines, at: int, column: int, depth: int) -> tuple[dict[str, 
 def _value(lines: Lines, at: int, column: int, written: str | None, depth: int) -> tuple[Any, int]:
     """The value of the key on lines[at] (written: what follows `key: ` on its line)."""
     if written is not None:
-        literal = _LITERAL.fullmatch(written)
+        literal = _LITERAL.fullmatch(written) if written[0] == "|" else None
         if literal is not None:
             return _literal(lines, at + 1, column + 2, literal.group(1), literal.group(2))
         return _scalar(written), at + 1

@@ -54,7 +54,7 @@ MAX_INTEGER_DIGITS = 100  # Kubernetes fields hold at most 64-bit integers
 NO_WRAP = 1 << 30
 
 PLAIN_NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # what a plain null is written as
-_BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(
     r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -66,7 +66,7 @@ def plain_scalar_tag(text: str) -> str:
     """The YAML 1.2 core schema's tag for a plain (unquoted) scalar."""
     if text in PLAIN_NULLS:
         return NULL
-    if text in _BOOLS:
+    if text in BOOLS:
         return BOOL
     if text[0] in "-+.0123456789":
         if _INT.fullmatch(text):
