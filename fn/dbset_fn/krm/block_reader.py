@@ -44,6 +44,7 @@ from .yaml12 import (
 )
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_./-]*):(?: (.+))?")
+_WORD = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*")  # plain, and a string unless a null or bool
 _NOT_STRINGS = PLAIN_NULLS | BOOLS  # the keys of that form YAML 1.2 reads as no string
 _SINGLE = re.compile(r"'((?:[\x20-\x26\x28-\x7e]|'')*)'")
 _DOUBLE = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\\"])*)"')
@@ -112,7 +113,10 @@ def _mapping(lines: Lines, at: int, column: int, depth: int) -> tuple[dict[str, 
         key, written = key_line.groups()
         if key in values or key in _NOT_STRINGS:
             raise _Outside
-        values[key], at = _value(lines, at, column, written, depth)
+        if written is not None and written not in _NOT_STRINGS and _WORD.fullmatch(written):
+            values[key], at = written, at + 1  # most values: a name, a kind, a path
+        else:
+            values[key], at = _value(lines, at, column, written, depth)
     return values, at
 
 
