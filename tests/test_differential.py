@@ -588,3 +588,24 @@ def test_the_block_reader_reads_literal_blocks_as_the_parser(text: str) -> None:
 )
 def test_the_block_reader_leaves_the_rest_to_the_parser(text: str) -> None:
     assert read_block(text) is None
+
+
+@pytest.mark.parametrize(
+    "annotations",
+    [
+        ["a: null", "b: Null", "c: ''", 'd: ""', "e: NULL"],  # nulls, and empty quotes: ""
+        ["a: '0'", 'b: "1"', "c: 0o17", "d: true", "e: /p/x.yaml"],  # the text as written
+        ["a: p/x.yaml", "b: 'p/x.yaml'"],  # one value for two keys
+    ],
+)
+def test_annotations_as_kpt_writes_them_are_read_as_the_parser_reads_them(
+    annotations: list[str],
+) -> None:
+    item = "- kind: K\n  metadata:\n    annotations:\n" + "".join(
+        f"      {line}\n" for line in annotations
+    )
+    assert read_header(item) == header_of(parse_documents(item)[0].value[0])
+
+
+def test_annotations_with_a_key_twice_are_left_to_the_parser() -> None:
+    assert read_header("- kind: K\n  metadata:\n    annotations:\n      a: x\n      a: y\n") is None

@@ -187,6 +187,13 @@ _ITEM = _numbered(_ITEM_PATTERN)
 # An annotation's line; a blank or comment line (no groups); any other line (the last
 # group): the lines of the annotations, each matched where the one before ends.
 _ANNOTATION = re.compile(rf"[ ]{{6}}({_KEY}):{_value('')}|[ ]*(?:\#[^\n]*)?\n|([^\n]*\n)")
+# The annotations' lines as kpt and kustomize write them, read by one findall: a plain
+# key, and a word or a value quoted with nothing to unescape (see _value).
+_SIMPLE_ANNOTATION = re.compile(
+    r"^[ ]{6}([A-Za-z0-9_./-]+):[ ]"
+    r"""(?:([A-Za-z0-9_/][A-Za-z0-9_./-]*)|'([^'\n]*)'|"([^"\\\n]*)")\n""",
+    re.MULTILINE,
+)
 _VALUE_START = re.compile(rf"[^\n]*\n{_BLANKS}[ ]{{2}}")  # a functionConfig's first key
 _KEY_INSIDE = {  # a line starting a key, in a multi-line scalar where the header is
     "item": re.compile(rf"\n{_key_start(2)}"),
@@ -253,6 +260,10 @@ def _annotations(item: str, match: re.Match[str]) -> list[tuple[str, str]] | Non
     """The annotations, each key interned and equal values shared (an item's path is two
     annotations' value); None for a line not in the grammar, a key twice or a value
     not read as itself."""
+    start, end = match.span("annotations")
+    simple = _SIMPLE_ANNOTATION.findall(item, start, end)
+    if len(simple) == item.count("\n", start, end):  # each line: a word or quoted value
+        return _simple_annotations(simple)
     found: dict[str, str] = {}
     shared: dict[str, str] = {}
     count = 0
@@ -275,6 +286,16 @@ def _annotations(item: str, match: re.Match[str]) -> list[tuple[str, str]] | Non
             key = _unquoted(key)
         found[sys.intern(key)] = shared.setdefault(value, value)
     return list(found.items()) if len(found) == count else None
+
+
+def _simple_annotations(lines: list[tuple[str, str, str, str]]) -> list[tuple[str, str]] | None:
+    """Annotations whose every line is in _SIMPLE_ANNOTATION, as _annotations reads them."""
+    found: dict[str, str] = {}
+    shared: dict[str, str] = {}
+    for key, word, single, double in lines:
+        value = ("" if word in PLAIN_NULLS else word) if word else single or double
+        found[sys.intern(key)] = shared.setdefault(value, value)
+    return list(found.items()) if len(found) == len(lines) else None
 
 
 def _keys_inside(match: re.Match[str], spans: Sequence[Span]) -> bool:
