@@ -201,7 +201,11 @@ def _pieces(text: str) -> list[Piece] | None:
     for start in first + [match.start() + 1 for match in _COLUMN_0.finditer(text)]:
         newline = text.find("\n", start)
         line = text[start : newline if newline >= 0 else len(text)]
-        if _MARKER_OR_DIRECTIVE.match(line) and not (start == 0 and line.startswith("---")):
+        if (
+            line[0] in "-.%"
+            and _MARKER_OR_DIRECTIVE.match(line)
+            and not (start == 0 and line.startswith("---"))
+        ):
             return None
         if _ITEM_START.match(line) or _TOP_LEVEL_KEY.match(line):
             cuts.append(start)
