@@ -51,6 +51,9 @@ _DOUBLE = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\\"])*)"')
 _ESCAPE = re.compile(r"\\([\\\"])")
 _LITERAL = re.compile(r"\|(2?)(-?)")
 _DEPTH = 64  # far beyond any object written; deeper goes to the parser
+# A larger text (a Cluster with a thousand roles) is read a few times a run: the parser,
+# which holds no list of its lines, reads it in less memory.
+_LARGEST = 16_384
 Lines = list[tuple[int, str]]
 
 
@@ -61,7 +64,7 @@ class _Outside(Exception):
 def read_block(text: str) -> Any | None:
     """The value of text, as the parser reads it, or None where text is outside the
     grammar above."""
-    if not text.isascii() or "\t" in text or "\r" in text:
+    if len(text) > _LARGEST or not text.isascii() or "\t" in text or "\r" in text:
         return None
     lines = _lines(text)
     try:

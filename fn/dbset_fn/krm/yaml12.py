@@ -487,10 +487,10 @@ def _simple_scalar(value: Any) -> str | None:
     return _one_line_string(value) if kind is str else None
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _one_line_string(value: str) -> str | None:
     """A string on one printable ASCII line as the emitter writes it, or None. (Cached:
-    keys and most values repeat from object to object.)"""
+    keys and most values repeat from object to object; 256 keeps them, not the rest.)"""
     if not _ONE_PRINTABLE_LINE.fullmatch(value):
         return None
     style = _string_style(value)
