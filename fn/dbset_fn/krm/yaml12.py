@@ -416,9 +416,9 @@ def _block_mapping(mapping: dict[str, Any], indent: int) -> str | None:
     where it is not simple (see _simple_scalar): its keys at indent, a mapping value on
     the lines below at indent + 2, a list value below at indent (the emitter does not
     indent a sequence in a mapping), an empty one as `{}` or `[]` on the key's line."""
-    lines = []
+    lines, pad = [], " " * indent
     for key, value in mapping.items():
-        key_text = _simple_scalar(key) if type(key) is str and len(key) < 128 else None
+        key_text = _one_line_string(key) if type(key) is str and len(key) < 128 else None
         if key_text is None:
             return None
         kind = type(value)
@@ -428,12 +428,12 @@ def _block_mapping(mapping: dict[str, Any], indent: int) -> str | None:
             )
             if inner is None:
                 return None
-            lines.append(f"{' ' * indent}{key_text}:\n{inner}")
+            lines.append(f"{pad}{key_text}:\n{inner}")
             continue
-        value_text = _simple_scalar(value)
+        value_text = _one_line_string(value) if kind is str else _simple_scalar(value)
         if value_text is None and (value_text := _literal_block(value, indent + 2)) is None:
             return None
-        lines.append(f"{' ' * indent}{key_text}: {value_text}\n")
+        lines.append(f"{pad}{key_text}: {value_text}\n")
     return "".join(lines)
 
 
