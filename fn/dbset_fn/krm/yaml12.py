@@ -463,8 +463,14 @@ def _literal_block(value: Any, indent: int) -> str | None:
     """A string of printable ASCII lines as a literal block, its lines at indent, where
     _string_style chooses one: its header (an indentation indicator where the text
     starts with a space or a line break, `-` where it does not end with one), then its
-    lines, blank ones unindented. None for anything else."""
-    if type(value) is not str or not _ASCII_LINES.fullmatch(value) or _string_style(value) != "|":
+    lines, blank ones unindented. None for anything else.
+
+    For such text the emitter's analysis allows a block unless a space ends a line or
+    the text (PyYAML's space_break and trailing_space): that is checked here, without
+    the analysis, which is most of the cost of writing a template."""
+    if type(value) is not str or "\n" not in value or not _ASCII_LINES.fullmatch(value):
+        return None
+    if " \n" in value or value.endswith(" ") or _keeps_line_breaks(value):
         return None
     header = "|" + ("2" if value[0] in " \n" else "") + ("" if value.endswith("\n") else "-")
     lines = value.removesuffix("\n").split("\n")
