@@ -218,6 +218,22 @@ def test_the_fast_path_reads_what_a_parse_of_the_whole_reads(text: str) -> None:
     assert [reading(item) for item in fast.items] == [reading(item) for item in whole.items]
 
 
+def test_an_alias_into_another_item_is_read_as_a_parse_of_the_whole_reads_it() -> None:
+    """Read alone, the second ConfigMap's alias points nowhere: the fast path must see
+    the anchor and the alias, and read the whole ResourceList instead."""
+    configmaps = (
+        "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data: &shared\n"
+        "    key: value\n"
+        "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n  data: *shared\n"
+    )
+    text = HEADER + "items:\n" + CLUSTER + configmaps + config()
+
+    fast, whole = parse_resource_list(text), read_whole(text)
+
+    assert [reading(item) for item in fast.items] == [reading(item) for item in whole.items]
+    assert "'data': {'key': 'value'}" in reading(fast.items[2])
+
+
 @BUDGET
 @given(resource_lists(config("name: romm")))
 def test_items_the_function_does_not_own_come_back_byte_for_byte(text: str) -> None:

@@ -108,10 +108,12 @@ _UNREADABLE_BEYOND = ("\x85", "\u2028", "\u2029", BOM)
 _NOT_PLAIN_START = tuple("{}[]&*!|>%@`'\",#")  # indicators no plain scalar starts with
 
 
-def _unreadable(item: str) -> bool:
-    if not item.isascii() and any(character in item for character in _UNREADABLE_BEYOND):
+def unreadable(text: str) -> bool:
+    """Whether text holds what makes a header unreadable (see _UNREADABLE_ASCII); false
+    for a text means false for every part of it, so a list of items is checked once."""
+    if not text.isascii() and any(character in text for character in _UNREADABLE_BEYOND):
         return True
-    return any(character in item for character in _UNREADABLE_ASCII)
+    return any(character in text for character in _UNREADABLE_ASCII)
 
 
 def _key_start(column: int) -> str:
@@ -202,14 +204,15 @@ _KEY_INSIDE = {  # a line starting a key, in a multi-line scalar where the heade
 }
 
 
-def read_header(item: str, spans: Sequence[Span] = ()) -> Header | None:
+def read_header(item: str, spans: Sequence[Span] = (), checked: bool = False) -> Header | None:
     """The header of an item ("- " and its lines, or a key's line and the block below),
     or None where the text is not in the grammar above.
 
     spans are the multi-line quoted scalars in the item (offsets in it): a line inside
     one is not what it looks like, so a header read from such a line is refused.
+    checked says that the text the item was cut from is not unreadable().
     """
-    if _unreadable(item):
+    if not checked and unreadable(item):
         return None
     if not item.endswith("\n"):
         item += "\n"

@@ -42,11 +42,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from yaml.nodes import SequenceNode
 
-from .header import Header, Span, read_header
+from .header import Header, Span, read_header, unreadable
 from .yaml12 import YamlError, parse_documents
 
 _COLUMN_0 = re.compile(r"\n[^ #\r\n]")  # a line break first: far faster than `^` in MULTILINE
@@ -138,6 +139,7 @@ def split(text: str) -> Layout | None:
     pieces = _pieces(text)
     if pieces is None:
         return None
+    checked = not unreadable(text)  # then no item is: each need not be checked
     rest: list[str] = [text[: pieces[0].span[0]]] if pieces else [text]
     items: list[FoundItem] = []
     function_config: FoundItem | None = None
@@ -154,7 +156,7 @@ def split(text: str) -> Layout | None:
                 rest.append(text[start:end])
                 position += 1
                 continue
-            found, position = _items_from(text, pieces, position)
+            found, position = _items_from(text, pieces, position, checked)
             if found is None:
                 return None
             items += found
@@ -172,7 +174,7 @@ def split(text: str) -> Layout | None:
         if name == "items" and (not block or _ENTRY_BELOW.search(text, start, end)):
             return None  # in flow style, a scalar, or entries indented: only a parse reads it
         if block and name == "functionConfig":
-            function_config = _found(text, piece)  # whatever it holds: the function reads it
+            function_config = _found(text, piece, checked)  # whatever it holds: the function's
         elif piece.status == UNPROVEN:
             return None
         else:
@@ -240,8 +242,8 @@ def _pieces(text: str) -> list[Piece] | None:
             continue
         for over in range(piece, last + 1):  # over a cut: the parser says where items are
             status[over] = UNPROVEN
-    for match in _ANCHOR.finditer(text, cuts[0]):
-        piece = bisect.bisect_right(cuts, match.start()) - 1
+    for anchor in _anchors(text, cuts[0]):
+        piece = bisect.bisect_right(cuts, anchor) - 1
         status[piece] = status[piece] if status[piece] == UNPROVEN else CHECKED
     starts = [start for start, _ in inside]
     for line in odd:
@@ -250,6 +252,18 @@ def _pieces(text: str) -> list[Piece] | None:
         if piece >= 0 and not (quote >= 0 and starts[quote] < line < inside[quote][1]):
             status[piece] = UNPROVEN
     return [Piece((cuts[i], ends[i]), lines[i], status[i], quoted[i]) for i in range(len(cuts))]
+
+
+def _anchors(text: str, start: int) -> Iterator[int]:
+    """Where an anchor or an alias starts (see _ANCHOR), from start: each "&" and "*"
+    found by str.find, then matched. A pattern starting with a set of characters is
+    tried at every position of the text: five times slower on a package with none."""
+    for character in "&*":
+        at = text.find(character, start)
+        while at >= 0:
+            if _ANCHOR.match(text, at):
+                yield at
+            at = text.find(character, at + 1)
 
 
 def _next_value(text: str, at: int) -> re.Match[str] | None:
@@ -281,7 +295,9 @@ def _block_end(text: str, at: int, column: int) -> int:
     return deeper.end() if deeper else at
 
 
-def _items_from(text: str, pieces: list[Piece], first: int) -> tuple[list[FoundItem] | None, int]:
+def _items_from(
+    text: str, pieces: list[Piece], first: int, checked: bool
+) -> tuple[list[FoundItem] | None, int]:
     """The items from pieces[first] on, up to the next key, and the position after them."""
     found: list[FoundItem] = []
     position = first
@@ -293,18 +309,18 @@ def _items_from(text: str, pieces: list[Piece], first: int) -> tuple[list[FoundI
                 return None, position
             found += resolved
             continue
-        found.append(_found(text, piece))
+        found.append(_found(text, piece, checked))
         position += 1
     return found, position
 
 
-def _found(text: str, piece: Piece) -> FoundItem:
+def _found(text: str, piece: Piece, checked: bool) -> FoundItem:
     """A piece as an item, its header read from its text where the scan proved every
     line of it: a header line inside a flow collection over lines is not a header."""
     header = None
     if piece.status == PROVEN:
         start, end = piece.span
-        header = read_header(text[start:end], piece.quoted)
+        header = read_header(text[start:end], piece.quoted, checked)
     return FoundItem(piece.span, header, piece.quoted)
 
 
